@@ -1,0 +1,318 @@
+"""Who holds which position on which policy, and since when."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from sources.models import Excerpt
+
+from .querysets import ActorQuerySet, PolicyQuerySet, StanceQuerySet
+
+wikidata_id_validator = RegexValidator(
+    r"^Q[1-9][0-9]*$", "A Wikidata ID is a Q followed by digits, e.g. Q123 (no leading zero)."
+)
+
+
+class Actor(models.Model):
+    """A person, organization, government body or group that takes positions."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organization"
+        GOVERNMENT_BODY = "government_body", "Government body"
+        GROUP = "group", "Group"
+
+    name = models.CharField(max_length=200, help_text="Name as commonly written, e.g. Zohran Mamdani.")
+    slug = models.SlugField(max_length=120, unique=True, help_text="Stable identifier used in URLs and fixtures.")
+    kind = models.CharField(max_length=20, choices=Kind, help_text="What sort of actor this is.")
+    description = models.CharField(max_length=500, blank=True, help_text="One or two sentences: who this is.")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.PROTECT,  # an organization cannot vanish from under its units
+        help_text="Organization this one sits within, e.g. the NYPD within the City of New York.",
+    )
+    wikidata_id = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[wikidata_id_validator],
+        verbose_name="Wikidata ID",
+        help_text="Optional Wikidata item, e.g. Q123.",
+    )
+
+    history = HistoricalRecords()
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wikidata_id"], condition=~models.Q(wikidata_id=""), name="unique_actor_wikidata_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "An actor cannot sit within itself."})
+            ancestor = ancestor.parent
+
+
+class Role(models.Model):
+    """An actor's title in an organization for a span of time."""
+
+    actor = models.ForeignKey(
+        Actor,
+        related_name="roles",
+        on_delete=models.CASCADE,  # a role means nothing without the actor who held it
+        help_text="Who held the role.",
+    )
+    title = models.CharField(max_length=200, help_text="e.g. Assembly member, Democratic nominee, Mayor-elect.")
+    organization = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        related_name="positions_held_within",
+        on_delete=models.PROTECT,  # keep the record of who served where
+        help_text="Organization the role is in, if it is an actor here.",
+    )
+    start_on = models.DateField(null=True, blank=True, help_text="First day in the role, if known.")
+    end_on = models.DateField(null=True, blank=True, help_text="Last day in the role; empty if current or unknown.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["actor", "start_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_on__isnull=True)
+                | models.Q(end_on__isnull=True)
+                | models.Q(end_on__gte=models.F("start_on")),
+                name="role_ends_after_it_starts",
+                violation_error_message="A role cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f", {self.organization}" if self.organization_id else ""
+        return f"{self.actor}: {self.title}{where}"
+
+    def was_held_on(self, day: datetime.date) -> bool:
+        return (self.start_on is None or self.start_on <= day) and (self.end_on is None or day <= self.end_on)
+
+
+class Policy(models.Model):
+    """A policy or topic on which actors take positions; topics nest."""
+
+    name = models.CharField(max_length=200, help_text="e.g. NYPD cooperation with ICE.")
+    slug = models.SlugField(max_length=120, unique=True, help_text="Stable identifier used in URLs and fixtures.")
+    description = models.TextField(blank=True, help_text="What supporting or opposing this means.")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.PROTECT,  # a topic cannot vanish from under its policies
+        help_text="Broader topic, e.g. Immigration enforcement for NYPD cooperation with ICE.",
+    )
+
+    history = HistoricalRecords()
+    objects = PolicyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "policies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "A policy cannot sit within itself."})
+            ancestor = ancestor.parent
+
+
+def first_day_of_period(day: datetime.date, precision: str) -> datetime.date:
+    if precision == Stance.DatePrecision.YEAR:
+        return day.replace(month=1, day=1)
+    if precision == Stance.DatePrecision.MONTH:
+        return day.replace(day=1)
+    return day
+
+
+class Stance(models.Model):
+    """One actor's position on one policy, as stated on a date."""
+
+    class Position(models.IntegerChoices):
+        STRONGLY_OPPOSE = -2, "Strongly oppose"
+        OPPOSE = -1, "Oppose"
+        MIXED = 0, "Mixed or noncommittal"
+        SUPPORT = 1, "Support"
+        STRONGLY_SUPPORT = 2, "Strongly support"
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+
+    class EvidenceKind(models.TextChoices):
+        OWN_WORDS = "own_words", "The actor's own words"
+        REPORTED_WORDS = "reported_words", "A report of the actor's words"
+        ACTION = "action", "An action the actor took"
+        CLAIM_BY_OTHER = "claim_by_other", "A claim by another actor"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    actor = models.ForeignKey(
+        Actor,
+        related_name="stances",
+        on_delete=models.PROTECT,  # evidence must never vanish with its actor
+        help_text="Who holds the position.",
+    )
+    policy = models.ForeignKey(
+        Policy,
+        related_name="stances",
+        on_delete=models.PROTECT,  # evidence must never vanish with its policy
+        help_text="What the position is about.",
+    )
+    position = models.SmallIntegerField(
+        choices=Position, help_text="From −2 (strongly oppose) through 0 (mixed) to +2 (strongly support)."
+    )
+    stated_on = models.DateField(
+        help_text="When the position was taken (not when the article appeared). With month or year "
+        "precision, the first day of that month or year is stored."
+    )
+    date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text="How exactly the date is known: “in June 2020” is month precision.",
+    )
+    evidence_kind = models.CharField(
+        max_length=20, choices=EvidenceKind, help_text="What kind of evidence shows the position."
+    )
+    qualifier = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Scope or condition, e.g. “civil immigration enforcement only”. Empty when unqualified.",
+    )
+    summary = models.CharField(max_length=300, help_text="One line a reader can take in at a glance.")
+    excerpts = models.ManyToManyField(
+        Excerpt,
+        through="StanceEvidence",
+        related_name="stances",
+        help_text="Exact quotes that show the position. At least one is needed to publish.",
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Only published stances are shown to the public.",
+    )
+    editor_notes = models.TextField(blank=True, help_text="Internal notes for editors. Never published.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        on_delete=models.SET_NULL,  # the record outlives the editor's account
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        on_delete=models.SET_NULL,  # the record outlives the editor's account
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = StanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["actor", "policy", "stated_on", "pk"]
+        indexes = [
+            models.Index(fields=["actor", "policy", "stated_on"], name="stance_actor_policy_date"),
+            models.Index(fields=["policy", "stated_on"], name="stance_policy_date"),
+            models.Index(fields=["status", "stated_on"], name="stance_status_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(position__gte=-2, position__lte=2),
+                name="stance_position_on_scale",
+                violation_error_message="Position must be between −2 and +2.",
+            ),
+            models.UniqueConstraint(
+                fields=["actor", "policy", "stated_on", "qualifier"],
+                name="one_stance_per_actor_policy_date_scope",
+                violation_error_message="This actor already has a stance on this policy on this date with "
+                "this qualifier: add the excerpt to that stance instead.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} on {self.policy}: {self.get_position_display()} ({self.stated_on_display})"
+
+    @property
+    def stated_on_display(self) -> str:
+        if self.date_precision == self.DatePrecision.YEAR:
+            return f"{self.stated_on:%Y}"
+        if self.date_precision == self.DatePrecision.MONTH:
+            return f"{self.stated_on:%B %Y}"
+        return self.stated_on.isoformat()
+
+    def clean(self) -> None:
+        super().clean()
+        if self.stated_on:
+            self.stated_on = first_day_of_period(self.stated_on, self.date_precision)
+        if self.status == self.Status.PUBLISHED and self.pk and not self.evidence.exists():
+            raise ValidationError({"status": "A stance needs at least one excerpt before it can be published."})
+
+
+class StanceEvidence(models.Model):
+    """Links a stance to an excerpt that shows it."""
+
+    stance = models.ForeignKey(
+        Stance,
+        related_name="evidence",
+        on_delete=models.CASCADE,  # the link is part of the stance
+    )
+    excerpt = models.ForeignKey(
+        Excerpt,
+        related_name="evidence",
+        on_delete=models.PROTECT,  # a quote a stance relies on cannot be deleted
+        help_text="Start typing words of the quote or the source title.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "excerpt"
+        verbose_name_plural = "excerpts"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["stance", "excerpt"], name="excerpt_once_per_stance"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.excerpt)

@@ -1,0 +1,141 @@
+"""Turn article text files into stored sources.
+
+``parse_header`` is pure: it reads what the first lines of a file say (a ``date``
+line with an optional byline, or a title line) and nothing more. Fields a file does
+not give stay empty, so editors see them as needing attention.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import Source
+
+_DATE_LINE = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\b[ \t]*(?P<rest>.*)$")
+_BYLINE = re.compile(r"^By\s+(?P<names>.+?)(?:,\s*(?P<publisher>[^,]+?))?\s*$")
+_TITLE_MAX = 200
+
+
+class IngestError(Exception):
+    """A file could not be ingested; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Header:
+    """What a file's opening lines say about the document."""
+
+    title: str = ""
+    byline: str = ""
+    publisher: str = ""
+    published_on: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    source: Source
+    action: str  # "created", "updated" or "unchanged"
+
+
+def parse_header(text: str) -> Header:
+    """Read the metadata a file's first lines carry.
+
+    Recognised forms: `` date 2025-08-30 By Name, Publisher`` (byline optional, or
+    the body may follow on the same line) and a short title line followed by a
+    blank line. Anything else is body text and yields an empty header.
+    """
+    lines = text.lstrip("\ufeff").splitlines()
+    first_index = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first_index is None:
+        return Header()
+    first = lines[first_index]
+    match = _DATE_LINE.match(first)
+    if match:
+        try:
+            published_on = datetime.date.fromisoformat(match["date"])
+        except ValueError:
+            published_on = None
+        byline = _BYLINE.match(match["rest"].strip())
+        if byline:
+            return Header(
+                byline=byline["names"].strip(), publisher=(byline["publisher"] or "").strip(), published_on=published_on
+            )
+        return Header(published_on=published_on)
+    following = lines[first_index + 1] if first_index + 1 < len(lines) else ""
+    candidate = first.strip()
+    if (
+        not following.strip()
+        and len(candidate) <= _TITLE_MAX
+        and not candidate.endswith((".", ",", ";", ":"))
+        and first_index + 1 < len(lines)
+    ):
+        return Header(title=candidate)
+    return Header()
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or an ``IngestError`` naming the file (and line) at fault."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise IngestError(f"{path}: cannot be read ({error.strerror or error}).") from error
+    if not data.strip():
+        raise IngestError(f"{path}: the file is empty.")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise IngestError(f"{path}, line {line}: the file looks binary (it contains a NUL byte).")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise IngestError(
+            f"{path}, line {line}: not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})."
+        ) from error
+
+
+def default_slug(path: Path, header: Header) -> str:
+    base = slugify(header.title)[:80] if header.title else slugify(path.stem)
+    return base or "source"
+
+
+@transaction.atomic
+def ingest_file(*, path: Path, slug: str | None = None) -> IngestResult:
+    """Store ``path`` as a source, or confirm it is stored already.
+
+    Re-ingesting identical text changes nothing. New text replaces the old only
+    while no excerpt points into it; metadata an editor has filled in is kept.
+    """
+    path = Path(path)
+    text = read_text(path)
+    header = parse_header(text)
+    slug = slug or default_slug(path, header)
+    source = Source.objects.filter(slug=slug).first()
+    if source is not None and source.sha256 == Source.digest(text):
+        return IngestResult(source=source, action="unchanged")
+    if source is None:
+        source = Source(slug=slug)
+        action = "created"
+    else:
+        if source.excerpts.exists():
+            raise IngestError(
+                f"{path}: its text differs from the stored source “{slug}”, and "
+                f"{source.excerpts.count()} excerpt(s) point into the stored text; refusing to replace it."
+            )
+        action = "updated"
+    source.text = text
+    source.original_filename = path.name
+    for field in ("title", "byline", "publisher", "published_on"):
+        if not getattr(source, field):
+            setattr(source, field, getattr(header, field))
+    try:
+        source.full_clean()
+    except ValidationError as error:
+        raise IngestError(f"{path}: {'; '.join(error.messages)}") from error
+    source.save()
+    return IngestResult(source=source, action=action)

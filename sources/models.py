@@ -1,0 +1,135 @@
+"""Stored documents and the exact quotes anchored in them."""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from . import anchoring
+from .querysets import ExcerptQuerySet, SourceQuerySet
+
+
+class Source(models.Model):
+    """A document stored exactly as ingested, which excerpts quote from."""
+
+    title = models.CharField(
+        max_length=300, blank=True, help_text="Headline. Empty when the file had none: fill it in."
+    )
+    slug = models.SlugField(max_length=120, unique=True, help_text="Stable identifier used in URLs and fixtures.")
+    publisher = models.CharField(
+        max_length=200, blank=True, help_text="Outlet that published it, e.g. CNN. Empty when unknown."
+    )
+    byline = models.CharField(max_length=300, blank=True, help_text="Author(s) as credited. Empty when unknown.")
+    published_on = models.DateField(
+        null=True, blank=True, help_text="Publication date. Empty when the file does not say."
+    )
+    url = models.URLField(max_length=500, blank=True, help_text="Where the original can be read, if known.")
+    text = models.TextField(
+        help_text="Full text exactly as ingested. Excerpt offsets point into it: it cannot be edited here."
+    )
+    sha256 = models.CharField(max_length=64, editable=False, help_text="SHA-256 of the text, as UTF-8.")
+    original_filename = models.CharField(
+        max_length=300, blank=True, help_text="Name of the file the text was ingested from."
+    )
+    ingested_at = models.DateTimeField(auto_now_add=True, help_text="When the text was stored.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "slug"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="source_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"[untitled] {self.slug}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("source-detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def digest(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    @property
+    def missing_fields(self) -> list[str]:
+        """Metadata the ingested file did not give, which an editor should supply."""
+        fields = ("title", "publisher", "byline", "published_on", "url")
+        return [self._meta.get_field(name).verbose_name for name in fields if not getattr(self, name)]
+
+    def save(self, *args, **kwargs):
+        self.sha256 = self.digest(self.text)
+        super().save(*args, **kwargs)
+
+
+class Excerpt(models.Model):
+    """An exact quote from one source, anchored by offsets and surrounding text."""
+
+    source = models.ForeignKey(
+        Source,
+        related_name="excerpts",
+        on_delete=models.PROTECT,  # an excerpt is evidence: its document must outlive it
+        help_text="The document the quote comes from.",
+    )
+    quote = models.TextField(
+        help_text="Paste the quote. It must occur in the source; typographic quotes and dashes "
+        "are matched, and the source's own characters are stored."
+    )
+    start = models.PositiveIntegerField(editable=False, help_text="Offset of the first character in the source text.")
+    end = models.PositiveIntegerField(editable=False, help_text="Offset just past the last character.")
+    prefix = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Text just before the quote. Only needed when the quote occurs more than once; "
+        "it is then recomputed from the source.",
+    )
+    suffix = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Text just after the quote. Only needed when the quote occurs more than once.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ExcerptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "start", "end"], name="one_excerpt_per_source_span"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="excerpt_span_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        quote = self.quote if len(self.quote) <= 80 else self.quote[:77] + "…"
+        return f"“{quote}” ({self.source.slug})" if self.source_id else f"“{quote}”"
+
+    def clean(self) -> None:
+        """Compute the offsets from the quote; refuse a quote that is missing or ambiguous."""
+        super().clean()
+        if not self.source_id or not self.quote:
+            return
+        try:
+            found = anchoring.anchor(self.source.text, self.quote, prefix=self.prefix, suffix=self.suffix)
+        except anchoring.QuoteNotFound:
+            raise ValidationError({"quote": f"This quote was not found in the source “{self.source}”."})
+        except anchoring.QuoteAmbiguous as error:
+            raise ValidationError(
+                {
+                    "quote": f"This quote occurs {error.occurrences} times in the source “{self.source}”: "
+                    "give a prefix or suffix (words just before or after it) to say which one."
+                }
+            )
+        self.start, self.end = found.start, found.end
+        self.quote, self.prefix, self.suffix = found.quote, found.prefix, found.suffix
+
+    @property
+    def is_anchored(self) -> bool:
+        """True when the quote stands in the source text at the stored offsets."""
+        return anchoring.is_anchored(
+            self.source.text, start=self.start, end=self.end, quote=self.quote, prefix=self.prefix, suffix=self.suffix
+        )

@@ -1,0 +1,20 @@
+"""Read vocabulary for sources and excerpts."""
+
+from django.db import models
+
+
+class SourceQuerySet(models.QuerySet):
+    def needing_attention(self):
+        """Sources whose file left some metadata unknown."""
+        return self.filter(
+            models.Q(title="") | models.Q(publisher="") | models.Q(byline="") | models.Q(published_on=None)
+        )
+
+    def without_text(self):
+        """Defer the full text, which list pages never show."""
+        return self.defer("text")
+
+
+class ExcerptQuerySet(models.QuerySet):
+    def with_source(self):
+        return self.select_related("source")

@@ -1,0 +1,12 @@
+"""URL map: the editors' admin and the public read API."""
+
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "stancetracker editors"
+admin.site.site_title = "stancetracker"
+admin.site.index_title = "Curate actors, policies, sources and stances"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,34 @@
+"""Shared fixtures: users in each role and API clients."""
+
+import pytest
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # Tests see plain HTTP and no throttling unless a test asks for them.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def editor(db):
+    """A staff user in the Editors group, as an editor would be set up."""
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def seeded(db):
+    """The shipped seed sources and curated records, loaded as ``load_seed`` does."""
+    from django.core.management import call_command
+
+    call_command("load_seed", verbosity=0)
