@@ -48,6 +48,10 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.title or f"[untitled] {self.slug}"
 
+    def save(self, *args, **kwargs):
+        self.sha256 = self.digest(self.text)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("source-detail", kwargs={"slug": self.slug})
 
@@ -60,10 +64,6 @@ class Source(models.Model):
         """Metadata the ingested file did not give, which an editor should supply."""
         fields = ("title", "publisher", "byline", "published_on", "url")
         return [self._meta.get_field(name).verbose_name for name in fields if not getattr(self, name)]
-
-    def save(self, *args, **kwargs):
-        self.sha256 = self.digest(self.text)
-        super().save(*args, **kwargs)
 
 
 class Excerpt(models.Model):
@@ -115,15 +115,15 @@ class Excerpt(models.Model):
             return
         try:
             found = anchoring.anchor(self.source.text, self.quote, prefix=self.prefix, suffix=self.suffix)
-        except anchoring.QuoteNotFound:
-            raise ValidationError({"quote": f"This quote was not found in the source “{self.source}”."})
+        except anchoring.QuoteNotFound as error:
+            raise ValidationError({"quote": f"This quote was not found in the source “{self.source}”."}) from error
         except anchoring.QuoteAmbiguous as error:
             raise ValidationError(
                 {
                     "quote": f"This quote occurs {error.occurrences} times in the source “{self.source}”: "
                     "give a prefix or suffix (words just before or after it) to say which one."
                 }
-            )
+            ) from error
         self.start, self.end = found.start, found.end
         self.quote, self.prefix, self.suffix = found.quote, found.prefix, found.suffix
 
