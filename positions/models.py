@@ -262,11 +262,12 @@ class Stance(models.Model):
                 name="stance_position_on_scale",
                 violation_error_message="Position must be between −2 and +2.",
             ),
+            # Two records of the same statement would double-count it in timelines and shifts.
             models.UniqueConstraint(
-                fields=["actor", "policy", "stated_on", "qualifier"],
-                name="one_stance_per_actor_policy_date_scope",
-                violation_error_message="This actor already has a stance on this policy on this date with "
-                "this qualifier: add the excerpt to that stance instead.",
+                fields=["actor", "policy", "stated_on", "qualifier", "evidence_kind"],
+                name="one_stance_per_actor_policy_date_scope_kind",
+                violation_error_message="This actor already has a stance on this policy on this date, with this "
+                "qualifier and kind of evidence: add the excerpt to that stance instead.",
             ),
         ]
 

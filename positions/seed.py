@@ -1,0 +1,284 @@
+"""Load curated records (sources, policies, actors, stances) from JSON files.
+
+The files live in ``fixtures/`` and refer to each other by slug; stances cite their
+evidence as exact quotes, which are anchored in the source text on load. A load is
+one transaction: any bad record fails it with the file and record named, and
+nothing of it is kept. Loading the same files twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from sources import anchoring
+from sources.ingest import IngestError, ingest_file
+from sources.models import Excerpt, Source
+
+from .models import Actor, Policy, Role, Stance, StanceEvidence
+
+DEFAULT_DIRECTORY = Path(settings.BASE_DIR) / "fixtures"
+
+
+class SeedError(Exception):
+    """A curated file or record is wrong; the message says which and why."""
+
+
+@dataclass
+class SeedReport:
+    """What a load did, counted per kind of record and per outcome."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, kind: str, outcome: str) -> None:
+        self.counts[(kind, outcome)] += 1
+
+    def lines(self) -> list[str]:
+        outcomes = ("created", "updated", "unchanged")
+        lines = []
+        for kind in dict.fromkeys(kind for kind, _ in self.counts):
+            counted = [
+                f"{self.counts[(kind, outcome)]} {outcome}" for outcome in outcomes if self.counts[(kind, outcome)]
+            ]
+            lines.append(f"{kind}: {', '.join(counted)}")
+        return lines
+
+    @property
+    def changed(self) -> bool:
+        return any(count for (_, outcome), count in self.counts.items() if outcome != "unchanged")
+
+
+class _Record:
+    """One JSON object from a curated file, with a name for error messages."""
+
+    def __init__(self, path: Path, index: int, data: Any, label_key: str):
+        self.path, self.index, self.data = path, index, data
+        label = data.get(label_key) if isinstance(data, dict) else None
+        self.label = f"record {index}" + (f" ({label})" if label else "")
+
+    def nested(self, data: Any, what: str) -> _Record:
+        """A record inside this one (a role, an excerpt), named after its parent."""
+        inner = _Record(self.path, self.index, data, "")
+        inner.label = f"{self.label}, {what}"
+        return inner
+
+    def error(self, message: str) -> SeedError:
+        return SeedError(f"{self.path}: {self.label}: {message}")
+
+    def require(self, allowed: set[str], required: set[str]) -> dict:
+        if not isinstance(self.data, dict):
+            raise self.error("each record must be a JSON object.")
+        unknown = set(self.data) - allowed
+        if unknown:
+            raise self.error(f"unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(allowed))}.")
+        missing = required - set(self.data)
+        if missing:
+            raise self.error(f"missing field(s) {', '.join(sorted(missing))}.")
+        return self.data
+
+    def lookup(self, model: type[models.Model], slug: Any, what: str) -> Any:
+        if slug in (None, ""):
+            return None
+        found = model.objects.filter(slug=slug).first()
+        if found is None:
+            raise self.error(f"unknown {what} “{slug}”.")
+        return found
+
+    def date(self, value: Any, what: str) -> datetime.date | None:
+        if value in (None, ""):
+            return None
+        try:
+            return datetime.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise self.error(f"{what} “{value}” is not a date (YYYY-MM-DD).") from None
+
+
+def _read_records(path: Path, label_key: str) -> list[_Record]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SeedError(f"{path}: file not found.") from None
+    except UnicodeDecodeError as error:
+        raise SeedError(f"{path}: not valid UTF-8 ({error.reason} at byte {error.start}).") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SeedError(f"{path}, line {error.lineno}, column {error.colno}: invalid JSON ({error.msg}).") from None
+    if not isinstance(data, list):
+        raise SeedError(f"{path}: expected a JSON list of records.")
+    return [_Record(path, index, item, label_key) for index, item in enumerate(data, start=1)]
+
+
+def _save(record: _Record, instance: models.Model, values: dict, report: SeedReport, kind: str) -> models.Model:
+    """Create ``instance`` or bring it to ``values``; save only what changed."""
+    creating = instance.pk is None
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    if not creating and not changed:
+        report.add(kind, "unchanged")
+        return instance
+    for name in changed:
+        setattr(instance, name, values[name])
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise record.error("; ".join(_messages(error))) from None
+    instance.save()
+    report.add(kind, "created" if creating else "updated")
+    return instance
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [f"{name}: {message}" for name, errors in error.message_dict.items() for message in errors]
+    return error.messages
+
+
+def _parse_stated_on(record: _Record, value: Any) -> tuple[datetime.date, str]:
+    """``2020`` is year precision, ``2020-06`` month precision, ``2020-06-15`` a day."""
+    text = str(value)
+    try:
+        if len(text) == 4:
+            return datetime.date(int(text), 1, 1), Stance.DatePrecision.YEAR
+        if len(text) == 7:
+            return datetime.date.fromisoformat(text + "-01"), Stance.DatePrecision.MONTH
+        return datetime.date.fromisoformat(text), Stance.DatePrecision.DAY
+    except ValueError:
+        raise record.error(f"stated_on “{value}” is not YYYY, YYYY-MM or YYYY-MM-DD.") from None
+
+
+def load_sources(directory: Path, report: SeedReport) -> None:
+    manifest = directory / "sources.json"
+    for record in _read_records(manifest, "slug"):
+        data = record.require({"file", "slug"}, {"file", "slug"})
+        try:
+            result = ingest_file(path=directory / data["file"], slug=data["slug"])
+        except IngestError as error:
+            raise record.error(str(error)) from None
+        report.add("sources", result.action)
+
+
+def _link_parents(records: list[_Record], model: type[models.Model], what: str) -> None:
+    """Second pass: parents may stand later in the file than their children."""
+    for record in records:
+        instance = model.objects.get(slug=record.data["slug"])
+        parent = record.lookup(model, record.data.get("parent"), what)
+        if instance.parent != parent:
+            _save(record, instance, {"parent": parent}, SeedReport(), what)
+
+
+def load_policies(directory: Path, report: SeedReport) -> None:
+    allowed = {"slug", "name", "description", "parent"}
+    records = _read_records(directory / "policies.json", "slug")
+    for record in records:
+        data = record.require(allowed, {"slug", "name"})
+        policy = Policy.objects.filter(slug=data["slug"]).first() or Policy(slug=data["slug"])
+        _save(record, policy, {"name": data["name"], "description": data.get("description", "")}, report, "policies")
+    _link_parents(records, Policy, "parent policy")
+
+
+def load_actors(directory: Path, report: SeedReport) -> None:
+    allowed = {"slug", "name", "kind", "description", "parent", "wikidata_id", "roles"}
+    records = _read_records(directory / "actors.json", "slug")
+    for record in records:
+        data = record.require(allowed, {"slug", "name", "kind"})
+        actor = Actor.objects.filter(slug=data["slug"]).first() or Actor(slug=data["slug"])
+        values = {
+            "name": data["name"],
+            "kind": data["kind"],
+            "description": data.get("description", ""),
+            "wikidata_id": data.get("wikidata_id", ""),
+        }
+        _save(record, actor, values, report, "actors")
+    _link_parents(records, Actor, "parent actor")
+    for record in records:
+        actor = Actor.objects.get(slug=record.data["slug"])
+        for role_data in record.data.get("roles", []):
+            title = role_data.get("title") if isinstance(role_data, dict) else None
+            role_record = record.nested(role_data, f"role “{title}”")
+            fields = role_record.require({"title", "organization", "start_on", "end_on"}, {"title"})
+            start_on = role_record.date(fields.get("start_on"), "start_on")
+            role = Role.objects.filter(actor=actor, title=title, start_on=start_on).first()
+            values = {
+                "organization": role_record.lookup(Actor, fields.get("organization"), "organization"),
+                "end_on": role_record.date(fields.get("end_on"), "end_on"),
+            }
+            role = role or Role(actor=actor, title=title, start_on=start_on)
+            _save(role_record, role, values, report, "roles")
+
+
+def _anchor_excerpt(record: _Record, data: Any, report: SeedReport) -> Excerpt:
+    excerpt_record = record.nested(data, "excerpt")
+    fields = excerpt_record.require({"source", "quote", "prefix", "suffix"}, {"source", "quote"})
+    source = excerpt_record.lookup(Source, fields["source"], "source")
+    try:
+        found = anchoring.anchor(
+            source.text, fields["quote"], prefix=fields.get("prefix", ""), suffix=fields.get("suffix", "")
+        )
+    except anchoring.AnchorError as error:
+        raise record.error(f"quote “{fields['quote'][:60]}” in source “{source.slug}”: {error}") from None
+    excerpt = Excerpt.objects.filter(source=source, start=found.start, end=found.end).first()
+    if excerpt is not None:
+        report.add("excerpts", "unchanged")
+        return excerpt
+    values = {"quote": fields["quote"], "prefix": fields.get("prefix", ""), "suffix": fields.get("suffix", "")}
+    return _save(record, Excerpt(source=source), values, report, "excerpts")
+
+
+def load_stances(directory: Path, report: SeedReport) -> None:
+    allowed = {
+        "actor", "policy", "position", "stated_on", "evidence_kind", "qualifier", "summary",
+        "excerpts", "status", "editor_notes",
+    }  # fmt: skip
+    for record in _read_records(directory / "stances.json", "summary"):
+        data = record.require(allowed, {"actor", "policy", "position", "stated_on", "evidence_kind", "summary"})
+        actor = record.lookup(Actor, data["actor"], "actor")
+        policy = record.lookup(Policy, data["policy"], "policy")
+        stated_on, precision = _parse_stated_on(record, data["stated_on"])
+        status = data.get("status", Stance.Status.PUBLISHED)
+        excerpts = data.get("excerpts", [])
+        if not isinstance(excerpts, list):
+            raise record.error("excerpts must be a list.")
+        if status == Stance.Status.PUBLISHED and not excerpts:
+            raise record.error("a published stance needs at least one excerpt.")
+        qualifier = data.get("qualifier", "")
+        key = {"actor": actor, "policy": policy, "stated_on": stated_on, "qualifier": qualifier}
+        key["evidence_kind"] = data["evidence_kind"]
+        stance = Stance.objects.filter(**key).first()
+        values = {
+            "position": data["position"],
+            "date_precision": precision,
+            "summary": data["summary"],
+            "status": status,
+            "editor_notes": data.get("editor_notes", ""),
+        }
+        creating = stance is None
+        if creating:
+            stance = Stance(**key)
+            # A stance can only be published once it has evidence: save it as a draft first.
+            _save(record, stance, {**values, "status": Stance.Status.DRAFT}, report, "stances")
+        for item in excerpts:
+            excerpt = _anchor_excerpt(record, item, report)
+            _, linked = StanceEvidence.objects.get_or_create(stance=stance, excerpt=excerpt)
+            if linked:
+                report.add("evidence links", "created")
+        _save(record, stance, values, SeedReport() if creating else report, "stances")
+
+
+@transaction.atomic
+def load_seed(*, directory: Path = DEFAULT_DIRECTORY) -> SeedReport:
+    """Ingest the seed sources and load the curated records, all or nothing."""
+    directory = Path(directory)
+    report = SeedReport()
+    load_sources(directory, report)
+    load_policies(directory, report)
+    load_actors(directory, report)
+    load_stances(directory, report)
+    return report
