@@ -1,0 +1,242 @@
+"""load_seed: the shipped dataset loads whole, faithfully, once, or not at all."""
+
+import json
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from positions.models import Actor, Policy, Role, Stance, StanceEvidence
+from sources.models import Excerpt, Source
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+MODELS = (Source, Excerpt, Actor, Role, Policy, Stance, StanceEvidence)
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def history_counts() -> dict[str, int]:
+    return {model.__name__: model.history.count() for model in MODELS}
+
+
+def test_the_seed_loads_the_five_articles_and_the_curated_records(seeded):
+    assert Source.objects.count() == 5
+    assert Actor.objects.count() >= 12
+    assert Policy.objects.filter(children__isnull=True).count() >= 8
+    published = Stance.objects.published()
+    assert published.count() >= 30
+    assert not published.filter(evidence__isnull=True).exists()
+    for slug in (
+        "department-of-community-safety",
+        "nypd-cooperation-with-ice",
+        "defund-the-nypd",
+        "quality-of-life-enforcement",
+    ):
+        assert published.filter(policy__slug=slug).exists(), slug
+
+
+def test_every_seed_excerpt_stands_in_its_source_at_its_offsets(seeded):
+    excerpts = list(Excerpt.objects.select_related("source"))
+    assert len(excerpts) >= 30
+    for excerpt in excerpts:
+        assert excerpt.source.text[excerpt.start : excerpt.end] == excerpt.quote
+        assert excerpt.is_anchored
+
+
+def test_seed_source_metadata_comes_from_the_files_and_gaps_are_visible(seeded):
+    cnn = Source.objects.get(slug="cnn-mamdani-courts-nypd-officers")
+    assert (cnn.byline, cnn.publisher, str(cnn.published_on)) == ("Gloria Pazmino", "CNN", "2025-08-30")
+    untitled = Source.objects.get(slug="mamdani-inroads-with-police")
+    assert untitled.title == ""
+    assert "title" in untitled.missing_fields and "published on" in untitled.missing_fields
+    assert set(Source.objects.needing_attention().values_list("slug", flat=True)) == set(
+        Source.objects.values_list("slug", flat=True)
+    )
+
+
+def test_at_least_three_actor_policy_pairs_change_position_over_time(seeded):
+    series = defaultdict(list)
+    for stance in Stance.objects.published().order_by("stated_on", "pk"):
+        series[(stance.actor.slug, stance.policy.slug)].append(stance.position)
+    changing = {pair for pair, positions in series.items() if len(set(positions)) > 1}
+    assert len(changing) >= 3
+    assert {("zohran-mamdani", "defund-the-nypd"), ("zohran-mamdani", "keep-tisch-as-commissioner")} <= changing
+
+
+def test_mamdani_on_defunding_the_nypd_moves_from_support_in_2020_to_opposition_in_2025(seeded):
+    stances = list(
+        Stance.objects.published()
+        .filter(actor__slug="zohran-mamdani", policy__slug="defund-the-nypd")
+        .order_by("stated_on")
+    )
+    first, last = stances[0], stances[-1]
+    assert (first.stated_on_display, first.position) == ("June 2020", Stance.Position.STRONGLY_SUPPORT)
+    assert "#DefundTheNYPD" in first.excerpts.get(source__slug="cnn-ice-recruits-nypd-officers").quote
+    assert (last.stated_on_display, last.position) == ("August 2025", Stance.Position.OPPOSE)
+    assert "I am not defunding the police" in last.excerpts.first().quote
+
+
+def test_mamdani_on_keeping_tisch_moves_from_noncommittal_to_support(seeded):
+    positions = list(
+        Stance.objects.published()
+        .filter(actor__slug="zohran-mamdani", policy__slug="keep-tisch-as-commissioner")
+        .order_by("stated_on")
+        .values_list("stated_on", "position")
+    )
+    assert [str(day) for day, _ in positions] == ["2025-08-30", "2025-11-07", "2025-11-19"]
+    assert [position for _, position in positions] == [0, 1, 1]
+
+
+def test_stances_in_articles_that_distinguish_civil_from_criminal_enforcement_carry_that_qualifier(seeded):
+    qualifiers = set(
+        Stance.objects.published().filter(policy__slug="nypd-cooperation-with-ice").values_list("qualifier", flat=True)
+    )
+    assert {"civil immigration enforcement", "criminal immigration enforcement only"} <= qualifiers
+
+
+def test_weakly_evidenced_records_stay_drafts_with_a_note(seeded):
+    drafts = Stance.objects.filter(status=Stance.Status.DRAFT)
+    assert drafts.exists()
+    assert all(draft.editor_notes for draft in drafts)
+
+
+def test_loading_twice_changes_nothing(seeded, capsys):
+    before, history_before = counts(), history_counts()
+    call_command("load_seed")
+    assert "Seed already loaded: nothing changed." in capsys.readouterr().out
+    assert counts() == before
+    assert history_counts() == history_before
+
+
+def test_verify_excerpts_passes_on_the_seed(seeded, capsys):
+    call_command("verify_excerpts")
+    assert f"All {Excerpt.objects.count()} excerpt(s) are anchored" in capsys.readouterr().out
+
+
+def test_verify_excerpts_names_a_drifted_excerpt_and_fails(seeded, capsys):
+    excerpt = Excerpt.objects.filter(source__slug="cnn-ice-recruits-nypd-officers").first()
+    Excerpt.objects.filter(pk=excerpt.pk).update(start=excerpt.start + 1, end=excerpt.end + 1)
+    with pytest.raises(CommandError, match=r"1 of \d+ excerpt\(s\) are not anchored"):
+        call_command("verify_excerpts")
+    assert f"excerpt {excerpt.pk} in “cnn-ice-recruits-nypd-officers”" in capsys.readouterr().err
+
+
+# --- Bad input: the file and record are named, and nothing of the load is kept ------------------
+
+
+@pytest.fixture
+def fixture_copy(tmp_path) -> Path:
+    directory = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, directory)
+    return directory
+
+
+def edit_records(path: Path, change) -> None:
+    records = json.loads(path.read_text(encoding="utf-8"))
+    change(records)
+    path.write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def stance_index(records, actor, policy) -> int:
+    return next(i for i, r in enumerate(records) if (r["actor"], r["policy"]) == (actor, policy))
+
+
+def break_first_source(data: bytes):
+    def breaker(directory: Path):
+        (directory / "sources" / "000_41a3503683dd1fda.txt").write_bytes(data)
+
+    return breaker
+
+
+def set_in_stance(field, value, excerpt=False):
+    def breaker(directory: Path):
+        def change(records):
+            record = records[stance_index(records, "zohran-mamdani", "defund-the-nypd")]
+            (record["excerpts"][0] if excerpt else record)[field] = value
+
+        edit_records(directory / "stances.json", change)
+
+    return breaker
+
+
+def truncate(name):
+    def breaker(directory: Path):
+        path = directory / name
+        path.write_text(path.read_text(encoding="utf-8")[:-40], encoding="utf-8")
+
+    return breaker
+
+
+@pytest.mark.parametrize(
+    ("breaker", "expected"),
+    [
+        (break_first_source(b""), r"000_41a3503683dd1fda\.txt: the file is empty"),
+        (break_first_source(b"\x89PNG\r\n\x1a\n\x00\x00"), r"000_41a3503683dd1fda\.txt, line 3: the file looks binary"),
+        (break_first_source("café".encode("latin-1")), r"000_41a3503683dd1fda\.txt, line 1: not valid UTF-8"),
+        (set_in_stance("actor", "nobody"), r"stances\.json: record 1 \(.*\): unknown actor “nobody”"),
+        (set_in_stance("policy", "no-such-policy"), r"stances\.json: record 1 \(.*\): unknown policy “no-such-policy”"),
+        (
+            set_in_stance("source", "no-such-source", excerpt=True),
+            r"record 1 \(.*\), excerpt: unknown source “no-such-source”",
+        ),
+        (set_in_stance("quote", "We need to defund it all", excerpt=True), r"stances\.json: record 1 .*does not occur"),
+        (set_in_stance("stated_on", "June 2020"), r"stances\.json: record 1 .*stated_on “June 2020” is not"),
+        (set_in_stance("position", 5), r"stances\.json: record 1 .*position"),
+        (set_in_stance("excerpts", []), r"record 1 .*a published stance needs at least one excerpt"),
+        (set_in_stance("postion", 1), r"record 1 .*unknown field\(s\) postion"),
+        (truncate("actors.json"), r"actors\.json, line \d+, column \d+: invalid JSON"),
+    ],
+    ids=[
+        "empty-source",
+        "binary-source",
+        "non-utf8-source",
+        "unknown-actor",
+        "unknown-policy",
+        "unknown-source",
+        "quote-not-found",
+        "bad-date",
+        "position-off-scale",
+        "published-without-excerpts",
+        "misspelt-field",
+        "broken-json",
+    ],
+)
+def test_bad_input_fails_naming_file_and_record_and_loads_nothing(fixture_copy, breaker, expected):
+    breaker(fixture_copy)
+    with pytest.raises(CommandError, match=expected) as error:
+        call_command("load_seed", directory=fixture_copy)
+    assert "Nothing was loaded." in str(error.value)
+    assert set(counts().values()) == {0}
+
+
+def test_a_bad_record_added_later_rolls_back_the_whole_load_and_keeps_what_was_there(seeded, fixture_copy):
+    before = counts()
+
+    def change(records):
+        records[0]["name"] = "Renamed in the same load"
+        records.append({"slug": "broken", "name": "Broken", "kind": "not-a-kind"})
+
+    edit_records(fixture_copy / "actors.json", change)
+    with pytest.raises(CommandError, match=r"actors\.json: record \d+ \(broken\): kind"):
+        call_command("load_seed", directory=fixture_copy)
+    assert counts() == before
+    assert Actor.objects.get(slug="zohran-mamdani").name == "Zohran Mamdani"
+
+
+def test_an_edited_record_is_updated_in_place_on_reload(seeded, fixture_copy, capsys):
+    def change(records):
+        records[stance_index(records, "zohran-mamdani", "defund-the-nypd")]["summary"] = "Edited summary."
+
+    edit_records(fixture_copy / "stances.json", change)
+    before = counts()
+    call_command("load_seed", directory=fixture_copy)
+    assert "stances: 1 updated" in capsys.readouterr().out
+    assert counts() == before
+    assert Stance.objects.filter(summary="Edited summary.").count() == 1
