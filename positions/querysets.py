@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db import models
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connections, models
 
 PUBLISHED = "published"
 
@@ -32,6 +33,31 @@ class ActorQuerySet(models.QuerySet):
     def with_published_stances(self):
         return self.filter(stances__status=PUBLISHED).distinct()
 
+    def with_published_stance_count(self):
+        """Annotate ``published_stance_count``: drafts are never counted."""
+        return self.annotate(
+            published_stance_count=models.Count("stances", filter=models.Q(stances__status=PUBLISHED), distinct=True)
+        )
+
+    def with_roles(self):
+        """Every role with its organization, in one more query."""
+        from .models import Role
+
+        return self.prefetch_related(
+            models.Prefetch("roles", queryset=Role.objects.select_related("organization").order_by("start_on", "pk"))
+        )
+
+    def with_latest_positions(self):
+        """Each actor's latest published stance on each policy, as ``latest_positions``, in one more query."""
+        from .models import Stance
+
+        latest = Stance.objects.published().latest_per_actor_and_policy().select_related("policy")
+        return self.prefetch_related(
+            models.Prefetch(
+                "stances", queryset=latest.order_by("policy__name", "policy_id"), to_attr="latest_positions"
+            )
+        )
+
 
 class PolicyQuerySet(models.QuerySet):
     def with_published_stances(self):
@@ -45,6 +71,18 @@ class PolicyQuerySet(models.QuerySet):
             frontier = set(self.model.objects.filter(parent__in=frontier).values_list("pk", flat=True)) - found
             found |= frontier
         return self.filter(pk__in=found)
+
+    def with_published_stance_count(self):
+        """Annotate ``published_stance_count``: drafts are never counted."""
+        return self.annotate(
+            published_stance_count=models.Count("stances", filter=models.Q(stances__status=PUBLISHED), distinct=True)
+        )
+
+    def with_family(self):
+        """Parent topic and children, in one more query."""
+        return self.select_related("parent").prefetch_related(
+            models.Prefetch("children", queryset=self.model.objects.order_by("name", "pk"))
+        )
 
 
 class StanceQuerySet(models.QuerySet):
@@ -60,6 +98,53 @@ class StanceQuerySet(models.QuerySet):
     def known_by(self, day: datetime.date):
         """Stances stated on or before ``day``, counting coarse dates by their period's end."""
         return self.filter(known_by(day))
+
+    def search(self, text: str):
+        """Stances whose summary or one of whose excerpts matches ``text``.
+
+        Full-text search (English stemming, web-search syntax) on PostgreSQL; a case-insensitive
+        substring match elsewhere, which is enough for SQLite in development.
+        """
+        from sources.models import Excerpt
+
+        if connections[self.db].vendor == "postgresql":
+            query = SearchQuery(text, search_type="websearch", config="english")
+            matching_excerpts = Excerpt.objects.annotate(document=SearchVector("quote", config="english")).filter(
+                document=query
+            )
+            in_summary = models.Q(
+                pk__in=self.model.objects.annotate(document=SearchVector("summary", config="english"))
+                .filter(document=query)
+                .values("pk")
+            )
+        else:
+            matching_excerpts = Excerpt.objects.filter(quote__icontains=text)
+            in_summary = models.Q(summary__icontains=text)
+        in_excerpts = models.Q(
+            pk__in=self.model.excerpts.through.objects.filter(excerpt__in=matching_excerpts).values("stance")
+        )
+        return self.filter(in_summary | in_excerpts)
+
+    def with_excerpt_from(self, **lookups):
+        """Stances with at least one excerpt matching ``lookups`` (on ``Excerpt``, e.g. ``source__in=``)."""
+        evidence = self.model.excerpts.through.objects.filter(
+            **{f"excerpt__{key}": value for key, value in lookups.items()}
+        )
+        return self.filter(pk__in=evidence.values("stance"))
+
+    def series_points(self):
+        """Just what placing a stance in its series needs (see ``positions.timeline``)."""
+        return self.only("pk", "actor_id", "policy_id", "position", "stated_on").order_by()
+
+    def in_series_of(self, stances):
+        """Stances of the same (actor, policy) series as ``stances``, as light series points."""
+        pairs = {(stance.actor_id, stance.policy_id) for stance in stances}
+        if not pairs:
+            return self.none()
+        same_series = models.Q()
+        for actor_id, policy_id in pairs:
+            same_series |= models.Q(actor_id=actor_id, policy_id=policy_id)
+        return self.filter(same_series).series_points()
 
     def chronological(self):
         return self.order_by("actor__name", "actor_id", "policy__name", "policy_id", "stated_on", "pk")

@@ -1,7 +1,7 @@
 """URL map: the editors' admin and the public read API."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "stancetracker editors"
 admin.site.site_title = "stancetracker"
@@ -9,4 +9,5 @@ admin.site.index_title = "Curate actors, policies, sources and stances"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("positions.api.urls")),
 ]

@@ -11,6 +11,7 @@ from tests.factories import UserFactory
 def _test_settings(settings):
     # Tests see plain HTTP and no throttling unless a test asks for them.
     settings.SECURE_SSL_REDIRECT = False
+    settings.API_ANON_THROTTLE_RATE = None
 
 
 @pytest.fixture

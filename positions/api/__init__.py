@@ -1,0 +1,1 @@
+"""The public, read-only REST API: published records only."""

@@ -1,0 +1,240 @@
+"""Query parameters of the public API, validated by django-filter: a bad value is a 400 naming it.
+
+Slugs are checked against the database, so an unknown actor, policy, topic or source is an
+error (``"Select a valid choice. … is not one of the available choices."``), never an empty list.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+
+from positions.models import Actor, Policy, Stance
+from positions.timeline import Shift, ShiftKind
+from sources.models import Source
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number: ``1.5`` and ``abc`` are refused, not rounded or ignored."""
+
+    field_class = forms.IntegerField
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    """Several slugs, each checked against the database (for a relation the model does not have directly)."""
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """``?ordering=`` with the primary key as the last tie-breaker, so pages never overlap."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
+def actor_filter() -> django_filters.Filter:
+    return django_filters.ModelMultipleChoiceFilter(
+        field_name="actor__slug",
+        to_field_name="slug",
+        queryset=Actor.objects.all(),
+        help_text="Actor slug; repeat the parameter for several.",
+    )
+
+
+def policy_filter() -> django_filters.Filter:
+    return django_filters.ModelMultipleChoiceFilter(
+        field_name="policy__slug",
+        to_field_name="slug",
+        queryset=Policy.objects.all(),
+        help_text="Policy slug; repeat the parameter for several.",
+    )
+
+
+def topic_filter() -> django_filters.Filter:
+    return django_filters.ModelChoiceFilter(
+        field_name="policy",
+        to_field_name="slug",
+        queryset=Policy.objects.all(),
+        method="filter_topic",
+        help_text="Policy slug: that policy and every policy beneath it.",
+    )
+
+
+class TopicMixin:
+    def filter_topic(self, queryset, name, topic):
+        return queryset.filter(policy__in=Policy.objects.with_descendants_of([topic.slug]))
+
+
+class StanceFilter(TopicMixin, django_filters.FilterSet):
+    actor = actor_filter()
+    policy = policy_filter()
+    topic = topic_filter()
+    position = django_filters.TypedChoiceFilter(
+        choices=Stance.Position.choices, coerce=int, help_text="Exact position, −2 to 2."
+    )
+    position_min = IntegerFilter(field_name="position", lookup_expr="gte", help_text="Position at least this.")
+    position_max = IntegerFilter(field_name="position", lookup_expr="lte", help_text="Position at most this.")
+    stated_after = django_filters.DateFilter(
+        field_name="stated_on", lookup_expr="gte", help_text="Stated on or after this day (YYYY-MM-DD)."
+    )
+    stated_before = django_filters.DateFilter(
+        field_name="stated_on", lookup_expr="lte", help_text="Stated on or before this day (YYYY-MM-DD)."
+    )
+    evidence_kind = django_filters.ChoiceFilter(choices=Stance.EvidenceKind.choices)
+    source = SlugsFilter(
+        to_field_name="slug",
+        queryset=Source.objects.all(),
+        method="filter_source",
+        help_text="Source slug: stances with an excerpt from that source; repeat for several.",
+    )
+    publisher = django_filters.CharFilter(
+        method="filter_publisher", help_text="Stances with an excerpt from this publisher (case-insensitive)."
+    )
+    q = django_filters.CharFilter(
+        method="filter_text",
+        help_text="Text search over summaries and quotes (full-text on PostgreSQL, substring otherwise).",
+    )
+    ordering = StableOrderingFilter(
+        fields=(("stated_on", "stated_on"), ("position", "position"), ("id", "id")),
+        help_text="stated_on, position or id; prefix with - for descending. Default: -stated_on.",
+    )
+
+    class Meta:
+        model = Stance
+        fields = []
+
+    def filter_source(self, queryset, name, sources):
+        return queryset.with_excerpt_from(source__in=sources) if sources else queryset
+
+    def filter_publisher(self, queryset, name, publisher):
+        return queryset.with_excerpt_from(source__publisher__iexact=publisher)
+
+    def filter_text(self, queryset, name, text):
+        return queryset.search(text)
+
+
+class PositionFilter(TopicMixin, django_filters.FilterSet):
+    as_of = django_filters.DateFilter(
+        method="filter_as_of",
+        help_text="Where everyone stood at the end of this day (YYYY-MM-DD); today when omitted. A stance "
+        "dated only to a month or a year counts from the last day of that month or year.",
+    )
+    actor = actor_filter()
+    policy = policy_filter()
+    topic = topic_filter()
+    position = django_filters.TypedChoiceFilter(
+        choices=Stance.Position.choices, coerce=int, help_text="Only actors whose latest position is this."
+    )
+    ordering = StableOrderingFilter(
+        fields=(
+            ("actor__name", "actor"),
+            ("policy__name", "policy"),
+            ("stated_on", "stated_on"),
+            ("position", "position"),
+        ),
+        help_text="actor, policy, stated_on or position; prefix with - for descending. Default: actor, policy.",
+    )
+
+    class Meta:
+        model = Stance
+        fields = []
+
+    def filter_queryset(self, queryset):
+        # The latest stance must be chosen before any other filter: ``position=1`` means "whose latest
+        # position is support", not "whose latest supporting stance".
+        day = self.form.cleaned_data.get("as_of") or timezone.localdate()
+        return super().filter_queryset(queryset.as_of(day))
+
+    def filter_as_of(self, queryset, name, day):
+        return queryset  # applied first, in filter_queryset
+
+
+class ShiftFilter(TopicMixin, django_filters.FilterSet):
+    """Selects the series by actor, policy and topic in the database; kind and dates apply to the shifts."""
+
+    actor = actor_filter()
+    policy = policy_filter()
+    topic = topic_filter()
+    kind = django_filters.MultipleChoiceFilter(
+        choices=[(kind.value, kind.value) for kind in ShiftKind],
+        method="keep_queryset",
+        help_text="reversal, softening or hardening; repeat for several.",
+    )
+    stated_after = django_filters.DateFilter(
+        method="keep_queryset", help_text="Shifts to a stance stated on or after this day (YYYY-MM-DD)."
+    )
+    stated_before = django_filters.DateFilter(
+        method="keep_queryset", help_text="Shifts to a stance stated on or before this day (YYYY-MM-DD)."
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=[(choice, choice) for choice in ("stated_on", "-stated_on", "magnitude", "-magnitude")],
+        method="keep_queryset",
+        help_text="By the date of the later stance or by how far the position moved. Default: -stated_on.",
+    )
+
+    class Meta:
+        model = Stance
+        fields = []
+
+    def keep_queryset(self, queryset, name, value):
+        # A shift spans two stances: dropping stances by date or kind would invent or hide shifts, so
+        # these parameters are applied to the computed shifts (``filter_shifts``), not to the stances.
+        return queryset
+
+    def filter_shifts(self, shifts: list[Shift]) -> list[Shift]:
+        data = self.form.cleaned_data
+        after: datetime.date | None = data.get("stated_after")
+        before: datetime.date | None = data.get("stated_before")
+        kinds = set(data.get("kind") or ShiftKind)
+        selected = [
+            shift
+            for shift in shifts
+            if shift.kind in kinds
+            and (after is None or shift.after.stated_on >= after)
+            and (before is None or shift.after.stated_on <= before)
+        ]
+        ordering = data.get("ordering") or "-stated_on"
+        key = (lambda s: s.magnitude) if ordering.lstrip("-") == "magnitude" else (lambda s: s.after.stated_on)
+        selected.sort(key=lambda s: s.after.pk, reverse=ordering.startswith("-"))
+        selected.sort(key=key, reverse=ordering.startswith("-"))
+        return selected
+
+
+class ActorTimelineFilter(TopicMixin, django_filters.FilterSet):
+    policy = policy_filter()
+    topic = topic_filter()
+
+    class Meta:
+        model = Stance
+        fields = []
+
+
+class PolicyTimelineFilter(django_filters.FilterSet):
+    actor = actor_filter()
+
+    class Meta:
+        model = Stance
+        fields = []
+
+
+class ActorFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices)
+    ordering = StableOrderingFilter(fields=(("name", "name"), ("slug", "slug")), help_text="name or slug.")
+
+    class Meta:
+        model = Actor
+        fields = []
+
+
+class PolicyFilter(django_filters.FilterSet):
+    parent = django_filters.ModelChoiceFilter(
+        to_field_name="slug", queryset=Policy.objects.all(), help_text="Slug of the broader topic."
+    )
+    ordering = StableOrderingFilter(fields=(("name", "name"), ("slug", "slug")), help_text="name or slug.")
+
+    class Meta:
+        model = Policy
+        fields = []

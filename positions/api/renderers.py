@@ -1,0 +1,47 @@
+"""CSV for spreadsheet users: one flat row per item of a JSON list, columns chosen by the view."""
+
+from rest_framework_csv.renderers import CSVRenderer
+
+
+def pluck(item, path: str):
+    """The value at a dotted ``path`` in a JSON item; ``[]`` after a name maps over a list.
+
+    ``"excerpts[].source.slug"`` is the list of every excerpt's source slug.
+    """
+    name, _, rest = path.partition(".")
+    if name.endswith("[]"):
+        values = item.get(name[:-2]) or []
+        return [pluck(value, rest) if rest else value for value in values]
+    value = item.get(name) if isinstance(item, dict) else None
+    return pluck(value, rest) if rest and value is not None else value
+
+
+def cell(value) -> str | int | None:
+    if isinstance(value, list):
+        return " | ".join(str(part) for part in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+class FlatCSVRenderer(CSVRenderer):
+    """Renders the page's ``results`` (or a bare list) with the view's ``csv_columns``.
+
+    ``csv_columns`` maps each column to a dotted path in the JSON item (see ``pluck``); lists become
+    ``" | "``-separated cells. The link to the next page goes in a ``Link`` header, as the JSON body
+    gives it in ``next``.
+    """
+
+    def render(self, data, media_type=None, renderer_context=None):
+        renderer_context = renderer_context or {}
+        view = renderer_context.get("view")
+        columns = getattr(view, "csv_columns", None)
+        response = renderer_context.get("response")
+        if columns is None or (response is not None and response.status_code >= 400):
+            # Errors (and anything without declared columns) keep their own keys.
+            return super().render(data, media_type, renderer_context)
+        items = data.get("results", []) if isinstance(data, dict) else data
+        if isinstance(data, dict) and data.get("next") and response is not None:
+            response["Link"] = f'<{data["next"]}>; rel="next"'
+        rows = [{column: cell(pluck(item, path)) for column, path in columns.items()} for item in items]
+        return super().render(rows, media_type, {**renderer_context, "header": list(columns)})

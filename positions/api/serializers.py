@@ -1,0 +1,162 @@
+"""What the public sees of actors, policies and stances: published records, no editor data.
+
+Serializers only shape data: which stances are visible and how shifts are computed is decided by
+the querysets and ``positions.timeline``.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from positions.models import Actor, Policy, Role, Stance
+from positions.timeline import ShiftKind, StepChange
+from sources.models import Excerpt, Source
+
+
+class ActorRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Actor
+        fields = ["slug", "name"]
+
+
+class PolicyRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Policy
+        fields = ["slug", "name"]
+
+
+class SourceRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["slug", "title", "publisher", "published_on", "url"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    """An exact quote with its offsets in the source text, and where to read the source."""
+
+    source = SourceRefSerializer()
+
+    class Meta:
+        model = Excerpt
+        fields = ["quote", "start", "end", "source"]
+
+
+class StanceSerializer(serializers.ModelSerializer):
+    """One published stance with its evidence."""
+
+    actor = ActorRefSerializer()
+    policy = PolicyRefSerializer()
+    position_label = serializers.CharField(source="get_position_display")
+    stated_on_display = serializers.CharField(help_text="The date as precisely as it is known, e.g. June 2020.")
+    evidence_kind_label = serializers.CharField(source="get_evidence_kind_display")
+    excerpts = EvidenceSerializer(many=True)
+
+    class Meta:
+        model = Stance
+        fields = [
+            "id",
+            "actor",
+            "policy",
+            "position",
+            "position_label",
+            "stated_on",
+            "date_precision",
+            "stated_on_display",
+            "evidence_kind",
+            "evidence_kind_label",
+            "qualifier",
+            "summary",
+            "excerpts",
+        ]
+
+
+class StanceChangeSerializer(serializers.Serializer):
+    """How a timeline step differs from the step before it in the same series."""
+
+    kind = serializers.ChoiceField(choices=[change.value for change in StepChange], source="change")
+    from_position = serializers.IntegerField(source="previous.position", allow_null=True)
+    from_stated_on = serializers.DateField(source="previous.stated_on", allow_null=True)
+    size = serializers.IntegerField(allow_null=True, help_text="to − from on the −2…+2 scale; null for the first step.")
+
+
+class TimelineEntrySerializer(StanceSerializer):
+    """A stance as a step of its actor's series on its policy."""
+
+    change = serializers.SerializerMethodField()
+
+    class Meta(StanceSerializer.Meta):
+        fields = [*StanceSerializer.Meta.fields, "change"]
+
+    @extend_schema_field(StanceChangeSerializer)
+    def get_change(self, stance) -> dict:
+        step = self.context["steps"][stance.pk]
+        return StanceChangeSerializer(step).data
+
+
+class ShiftEndSerializer(StanceSerializer):
+    """One end of a shift: the stance, with its evidence."""
+
+    class Meta(StanceSerializer.Meta):
+        fields = [name for name in StanceSerializer.Meta.fields if name not in {"actor", "policy"}]
+
+
+class ShiftSerializer(serializers.Serializer):
+    """A change of position between two consecutive published stances of one actor on one policy."""
+
+    actor = ActorRefSerializer(source="after.actor")
+    policy = PolicyRefSerializer(source="after.policy")
+    kind = serializers.ChoiceField(choices=[kind.value for kind in ShiftKind])
+    size = serializers.IntegerField(help_text="to − from on the −2…+2 scale: negative is a move toward opposition.")
+    magnitude = serializers.IntegerField(help_text="How far the position moved, 1 to 4.")
+    from_stance = ShiftEndSerializer(source="before")
+    to_stance = ShiftEndSerializer(source="after")
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    organization = ActorRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Role
+        fields = ["title", "organization", "start_on", "end_on"]
+
+
+class LatestPositionSerializer(serializers.ModelSerializer):
+    """An actor's most recent published stance on one policy, in brief."""
+
+    stance = serializers.IntegerField(source="pk", help_text="Id of the stance, at /api/stances/{id}/.")
+    policy = PolicyRefSerializer()
+    position_label = serializers.CharField(source="get_position_display")
+
+    class Meta:
+        model = Stance
+        fields = ["stance", "policy", "position", "position_label", "stated_on", "date_precision", "summary"]
+
+
+class ActorSerializer(serializers.ModelSerializer):
+    parent = ActorRefSerializer(allow_null=True)
+    roles = RoleSerializer(many=True)
+    latest_positions = LatestPositionSerializer(many=True)
+    published_stance_count = serializers.IntegerField()
+
+    class Meta:
+        model = Actor
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "description",
+            "parent",
+            "wikidata_id",
+            "roles",
+            "published_stance_count",
+            "latest_positions",
+        ]
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    parent = PolicyRefSerializer(allow_null=True, help_text="The broader topic, if any.")
+    children = PolicyRefSerializer(many=True, help_text="Narrower policies within this topic.")
+    published_stance_count = serializers.IntegerField()
+
+    class Meta:
+        model = Policy
+        fields = ["slug", "name", "description", "parent", "children", "published_stance_count"]

@@ -1,0 +1,33 @@
+"""Routes of the public API, mounted at /api/."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from sources.api.views import SourceViewSet
+
+from . import views
+from .errors import not_found
+
+
+class ReadOnlyRouter(DefaultRouter):
+    include_format_suffixes = False
+
+
+router = ReadOnlyRouter(trailing_slash=True)
+router.register("actors", views.ActorViewSet, basename="actor")
+router.register("policies", views.PolicyViewSet, basename="policy")
+router.register("sources", SourceViewSet, basename="source")
+router.register("stances", views.StanceViewSet, basename="stance")
+
+urlpatterns = [
+    path("actors/<slug:slug>/timeline/", views.ActorTimelineView.as_view(), name="actor-timeline"),
+    path("policies/<slug:slug>/timeline/", views.PolicyTimelineView.as_view(), name="policy-timeline"),
+    path("positions/", views.PositionListView.as_view(), name="position-list"),
+    path("shifts/", views.ShiftListView.as_view(), name="shift-list"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("docs/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    *router.urls,
+    re_path(r"^.*$", not_found),
+]

@@ -1,0 +1,211 @@
+"""Public, read-only views: thin, starting from the published-only querysets.
+
+Every view refuses writes (only GET, HEAD and OPTIONS are routed), answers errors in one shape
+(``positions.api.errors``) and supports conditional GETs (``PublicAPIMixin``).
+"""
+
+from dataclasses import replace
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, viewsets
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+
+from positions import timeline
+from positions.models import Actor, Policy, Stance
+
+from .filters import (
+    ActorFilter,
+    ActorTimelineFilter,
+    PolicyFilter,
+    PolicyTimelineFilter,
+    PositionFilter,
+    ShiftFilter,
+    StanceFilter,
+)
+from .pagination import StanceCursorPagination
+from .renderers import FlatCSVRenderer
+from .serializers import ActorSerializer, PolicySerializer, ShiftSerializer, StanceSerializer, TimelineEntrySerializer
+
+STANCE_CSV_COLUMNS = {
+    "id": "id",
+    "actor": "actor.slug",
+    "actor_name": "actor.name",
+    "policy": "policy.slug",
+    "policy_name": "policy.name",
+    "position": "position",
+    "position_label": "position_label",
+    "stated_on": "stated_on",
+    "date_precision": "date_precision",
+    "evidence_kind": "evidence_kind",
+    "qualifier": "qualifier",
+    "summary": "summary",
+    "sources": "excerpts[].source.slug",
+    "source_urls": "excerpts[].source.url",
+    "quotes": "excerpts[].quote",
+}
+
+
+class PublicAPIMixin:
+    """Read-only, cacheable: an ETag on every successful GET, and 304 when the client has it already.
+
+    The ETag is a hash of the rendered body, which is always right (any change to any record that
+    shows is a new body). A Last-Modified date is not given: actors, policies and excerpts carry no
+    modification time, so it could claim "unchanged" after an edit.
+    """
+
+    http_method_names = ["get", "head", "options"]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        response.render()
+        set_response_etag(response)
+        patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+        # The same URL is JSON, CSV or HTML depending on the Accept header.
+        patch_vary_headers(response, ["Accept"])
+        return get_conditional_response(request, etag=response.get("ETag"), response=response)
+
+
+class CSVMixin:
+    """Adds ``?format=csv``: flat columns declared in ``csv_columns``."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, FlatCSVRenderer]
+    csv_columns: dict[str, str] = {}
+
+
+class ActorViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """People, organizations and bodies, with their roles and latest published position on each policy."""
+
+    lookup_field = "slug"
+    serializer_class = ActorSerializer
+    filterset_class = ActorFilter
+    # Roles and latest positions are printed for every actor: two prefetch queries, not two per actor.
+    queryset = (
+        Actor.objects.select_related("parent")
+        .with_roles()
+        .with_latest_positions()
+        .with_published_stance_count()
+        .order_by("name", "pk")
+    )
+
+
+class PolicyViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """Policies and the topics they nest in."""
+
+    lookup_field = "slug"
+    serializer_class = PolicySerializer
+    filterset_class = PolicyFilter
+    # Parent joined, children in one prefetch query: not one query per policy.
+    queryset = Policy.objects.with_family().with_published_stance_count().order_by("name", "pk")
+
+
+class StanceViewSet(PublicAPIMixin, CSVMixin, viewsets.ReadOnlyModelViewSet):
+    """Published stances with their evidence. Paged by cursor: deep pages stay fast."""
+
+    serializer_class = StanceSerializer
+    filterset_class = StanceFilter
+    pagination_class = StanceCursorPagination
+    csv_columns = STANCE_CSV_COLUMNS
+    # Actor and policy joined; excerpts and their sources in one prefetch query for the whole page.
+    queryset = Stance.objects.published().with_evidence().order_by("-stated_on", "-pk")
+
+
+class TimelineMixin:
+    """A list of stances, each serialized as a step of its series (``positions.timeline``)."""
+
+    serializer_class = TimelineEntrySerializer
+
+    def get_serializer(self, *args, **kwargs):
+        if args and kwargs.get("many"):
+            # One query for the whole page: every stance of the page's series, even those on other
+            # pages, so the first entry of a page still knows the step before it.
+            points = Stance.objects.published().in_series_of(args[0])
+            steps = {step.stance.pk: step for step in timeline.steps(points)}
+            kwargs["context"] = {**self.get_serializer_context(), "steps": steps}
+        return super().get_serializer(*args, **kwargs)
+
+
+class ActorTimelineView(PublicAPIMixin, TimelineMixin, generics.ListAPIView):
+    """An actor's published stances, grouped by policy and in date order, each marked with its change."""
+
+    filterset_class = ActorTimelineFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no slug
+            return Stance.objects.none()
+        actor = get_object_or_404(Actor, slug=self.kwargs["slug"])
+        # Excerpts and their sources are printed for every entry: fetched in one query, not N.
+        return Stance.objects.published().for_actor(actor).with_evidence().chronological()
+
+
+class PolicyTimelineView(PublicAPIMixin, TimelineMixin, generics.ListAPIView):
+    """Every actor's series of published stances on one policy, actor by actor, in date order."""
+
+    filterset_class = PolicyTimelineFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no slug
+            return Stance.objects.none()
+        policy = get_object_or_404(Policy, slug=self.kwargs["slug"])
+        # Excerpts and their sources are printed for every entry: fetched in one query, not N.
+        return Stance.objects.published().for_policy(policy).with_evidence().chronological()
+
+
+class PositionListView(PublicAPIMixin, CSVMixin, generics.ListAPIView):
+    """Where every actor stood on every policy at the end of a day: their latest published stance."""
+
+    serializer_class = StanceSerializer
+    filterset_class = PositionFilter
+    csv_columns = STANCE_CSV_COLUMNS
+    # Evidence for every row of the page in one prefetch query.
+    queryset = Stance.objects.published().with_evidence().order_by("actor__name", "policy__name", "pk")
+
+
+class ShiftListView(PublicAPIMixin, CSVMixin, generics.GenericAPIView):
+    """Every change of position between consecutive published stances of one actor on one policy."""
+
+    serializer_class = ShiftSerializer
+    filterset_class = ShiftFilter
+    filter_backends = [DjangoFilterBackend]
+    queryset = Stance.objects.published()
+    csv_columns = {
+        "actor": "actor.slug",
+        "actor_name": "actor.name",
+        "policy": "policy.slug",
+        "policy_name": "policy.name",
+        "kind": "kind",
+        "size": "size",
+        "magnitude": "magnitude",
+        "from_stance": "from_stance.id",
+        "from_position": "from_stance.position",
+        "from_stated_on": "from_stance.stated_on",
+        "from_date_precision": "from_stance.date_precision",
+        "from_summary": "from_stance.summary",
+        "from_sources": "from_stance.excerpts[].source.slug",
+        "to_stance": "to_stance.id",
+        "to_position": "to_stance.position",
+        "to_stated_on": "to_stance.stated_on",
+        "to_date_precision": "to_stance.date_precision",
+        "to_summary": "to_stance.summary",
+        "to_sources": "to_stance.excerpts[].source.slug",
+    }
+
+    @extend_schema(responses=ShiftSerializer(many=True))
+    def get(self, request, *args, **kwargs):
+        filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        # Shifts are computed from light rows of every selected series (one query) ...
+        found = filterset.filter_shifts(timeline.shifts(filterset.qs.series_points()))
+        page = self.paginate_queryset(found)
+        # ... and only the page's stances are loaded with their evidence (two more queries).
+        ids = {stance.pk for shift in page for stance in (shift.before, shift.after)}
+        full = Stance.objects.published().filter(pk__in=ids).with_evidence().in_bulk()
+        shifts = [replace(shift, before=full[shift.before.pk], after=full[shift.after.pk]) for shift in page]
+        return self.get_paginated_response(self.get_serializer(shifts, many=True).data)

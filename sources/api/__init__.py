@@ -1,0 +1,1 @@
+"""Public, read-only API for sources and the excerpts that back published stances."""

@@ -1,0 +1,30 @@
+"""What the public sees of sources: metadata, and only the excerpts that back a published stance."""
+
+from rest_framework import serializers
+
+from sources.models import Excerpt, Source
+
+
+class PublicExcerptSerializer(serializers.ModelSerializer):
+    stances = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Ids of the published stances this quote backs."
+    )
+
+    class Meta:
+        model = Excerpt
+        fields = ["quote", "start", "end", "stances"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    excerpts = PublicExcerptSerializer(many=True, help_text="Quotes that back published stances.")
+
+    class Meta:
+        model = Source
+        fields = ["slug", "title", "publisher", "byline", "published_on", "url", "excerpts"]
+
+
+class SourceDetailSerializer(SourceSerializer):
+    """A source with its full text, which excerpt offsets point into."""
+
+    class Meta(SourceSerializer.Meta):
+        fields = [*SourceSerializer.Meta.fields, "sha256", "text"]
