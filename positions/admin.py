@@ -1,1 +1,204 @@
+"""Editors' admin for actors, policies and stances.
 
+Every model admin keeps history (who changed what, when) through simple_history;
+stances are published and unpublished in bulk from the list or one at a time from
+their page.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from sources.admin import admin_links
+
+from .models import Actor, Policy, Role, Stance, StanceEvidence
+from .publishing import publish_stances, unpublish_stances
+
+EXCERPT_REQUIRED = "A published stance needs at least one excerpt: add one below, or save the stance as a draft."
+ACTION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+
+
+def stance_label(stance: Stance) -> str:
+    return f"{stance} — {stance.get_status_display().lower()}"
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    fk_name = "actor"
+    fields = ["title", "organization", "start_on", "end_on"]
+    autocomplete_fields = ["organization"]
+    extra = 0
+
+
+@admin.register(Actor)
+class ActorAdmin(SimpleHistoryAdmin):
+    ordering = ["name"]  # explicit: the count annotation groups rows, which drops Meta.ordering
+    list_display = ["name", "kind", "parent", "wikidata_id", "stance_count"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug", "description", "wikidata_id"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    fields = ["name", "slug", "kind", "description", "parent", "wikidata_id", "stance_list"]
+    readonly_fields = ["stance_list"]
+    inlines = [RoleInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(stance_count=Count("stances"))
+
+    @admin.display(description="stances", ordering="stance_count")
+    def stance_count(self, actor: Actor) -> int:
+        return actor.stance_count
+
+    @admin.display(description="stances")
+    def stance_list(self, actor: Actor) -> str:
+        if not actor.pk:
+            return "—"
+        stances = actor.stances.select_related("actor", "policy").order_by("policy__name", "stated_on", "pk")
+        return admin_links(stances, label=stance_label)
+
+
+@admin.register(Policy)
+class PolicyAdmin(SimpleHistoryAdmin):
+    ordering = ["name"]  # explicit: the count annotation groups rows, which drops Meta.ordering
+    list_display = ["name", "parent", "stance_count"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    fields = ["name", "slug", "description", "parent", "children_list", "stance_list"]
+    readonly_fields = ["children_list", "stance_list"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(stance_count=Count("stances"))
+
+    @admin.display(description="stances", ordering="stance_count")
+    def stance_count(self, policy: Policy) -> int:
+        return policy.stance_count
+
+    @admin.display(description="narrower policies")
+    def children_list(self, policy: Policy) -> str:
+        return admin_links(policy.children.all()) if policy.pk else "—"
+
+    @admin.display(description="stances")
+    def stance_list(self, policy: Policy) -> str:
+        if not policy.pk:
+            return "—"
+        stances = policy.stances.select_related("actor", "policy").order_by("actor__name", "stated_on", "pk")
+        return admin_links(stances, label=stance_label)
+
+
+class StanceEvidenceFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        # The stance form has been validated first, so the instance carries the submitted status.
+        if self.instance.status != Stance.Status.PUBLISHED:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", {}).get("excerpt") and not self._should_delete_form(form)
+        ]
+        if not kept:
+            raise ValidationError(EXCERPT_REQUIRED)
+
+
+class StanceEvidenceInline(admin.TabularInline):
+    model = StanceEvidence
+    formset = StanceEvidenceFormSet
+    autocomplete_fields = ["excerpt"]
+    extra = 1
+
+
+@admin.register(Stance)
+class StanceAdmin(SimpleHistoryAdmin):
+    ordering = [
+        "actor__name",
+        "policy__name",
+        "stated_on",
+        "pk",
+    ]  # explicit: the count annotation groups rows, which drops Meta.ordering
+    list_display = [
+        "summary",
+        "actor",
+        "policy",
+        "position",
+        "stated",
+        "evidence_kind",
+        "status",
+        "excerpt_count",
+    ]
+    list_display_links = ["summary"]
+    list_filter = [
+        "status",
+        "position",
+        "evidence_kind",
+        "date_precision",
+        ("policy", admin.RelatedOnlyFieldListFilter),
+        ("actor", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["actor", "policy"]
+    search_fields = ["summary", "qualifier", "actor__name", "policy__name", "excerpts__quote"]
+    date_hierarchy = "stated_on"
+    autocomplete_fields = ["actor", "policy"]
+    fieldsets = [
+        (None, {"fields": ["actor", "policy", "position", "qualifier", "summary"]}),
+        ("When and how it is known", {"fields": ["stated_on", "date_precision", "evidence_kind"]}),
+        ("Publication", {"fields": ["status", "editor_notes"]}),
+        ("Record", {"fields": ["created_by", "created_at", "updated_by", "updated_at"]}),
+    ]
+    readonly_fields = ["created_by", "created_at", "updated_by", "updated_at"]
+    inlines = [StanceEvidenceInline]
+    actions = ["publish", "unpublish"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(excerpt_count=Count("evidence", distinct=True))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="stated", ordering="stated_on")
+    def stated(self, stance: Stance) -> str:
+        return stance.stated_on_display
+
+    @admin.display(description="excerpts", ordering="excerpt_count")
+    def excerpt_count(self, stance: Stance) -> int:
+        return stance.excerpt_count
+
+    @admin.action(
+        description="Publish this stance",
+        description_plural="Publish selected stances",
+        permissions=["change"],
+        location=ACTION_LOCATIONS,
+    )
+    def publish(self, request, queryset):
+        result = publish_stances(stances=queryset.select_related("actor", "policy"), user=request.user)
+        if result.changed:
+            self.message_user(request, f"Published {_stances(result.changed)}.", messages.SUCCESS)
+        for stance, reason in result.refused:
+            self.message_user(request, f"Not published: “{stance}”. {reason}", messages.WARNING)
+        if not result.changed and not result.refused:
+            self.message_user(request, "Nothing to publish: the selected stances were already published.")
+
+    @admin.action(
+        description="Unpublish this stance",
+        description_plural="Unpublish selected stances",
+        permissions=["change"],
+        location=ACTION_LOCATIONS,
+    )
+    def unpublish(self, request, queryset):
+        result = unpublish_stances(stances=queryset.select_related("actor", "policy"), user=request.user)
+        if result.changed:
+            self.message_user(request, f"Unpublished {_stances(result.changed)}.", messages.SUCCESS)
+        else:
+            self.message_user(request, "Nothing to unpublish: the selected stances were already drafts.")
+
+
+def _stances(stances: list[Stance]) -> str:
+    return "1 stance" if len(stances) == 1 else f"{len(stances)} stances"

@@ -11,6 +11,8 @@ from tests.factories import UserFactory
 def _test_settings(settings):
     # Tests see plain HTTP and no throttling unless a test asks for them.
     settings.SECURE_SSL_REDIRECT = False
+    # Creating users is the slowest part of most tests with the production password hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.API_ANON_THROTTLE_RATE = None
 
 
@@ -33,3 +35,10 @@ def seeded(db):
     from django.core.management import call_command
 
     call_command("load_seed", verbosity=0)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """A browser session logged into the admin as an editor."""
+    client.force_login(editor)
+    return client

@@ -1,0 +1,541 @@
+"""Editors curate sources, excerpts, actors, policies and stances in the admin."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from positions.models import Actor, Policy, Stance
+from sources.models import Excerpt, Source
+from tests.factories import (
+    ActorFactory,
+    ExcerptFactory,
+    PolicyFactory,
+    RoleFactory,
+    SourceFactory,
+    StanceFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def management_form(prefix: str, total: int, initial: int = 0) -> dict[str, int]:
+    return {
+        f"{prefix}-TOTAL_FORMS": total,
+        f"{prefix}-INITIAL_FORMS": initial,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
+
+
+def stance_form(actor: Actor, policy: Policy, **overrides) -> dict:
+    """What the stance add page submits, with one excerpt row left empty."""
+    data = {
+        "actor": actor.pk,
+        "policy": policy.pk,
+        "position": Stance.Position.OPPOSE,
+        "qualifier": "",
+        "summary": "Opposes it",
+        "stated_on": "2025-08-30",
+        "date_precision": Stance.DatePrecision.DAY,
+        "evidence_kind": Stance.EvidenceKind.OWN_WORDS,
+        "status": Stance.Status.DRAFT,
+        "editor_notes": "",
+        **management_form("evidence", total=1),
+        "evidence-0-excerpt": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def source_form(source: Source, **overrides) -> dict:
+    """What a source's change page submits, with one empty excerpt row."""
+    data = {
+        "title": source.title,
+        "slug": source.slug,
+        "publisher": source.publisher,
+        "byline": source.byline,
+        "published_on": source.published_on.isoformat() if source.published_on else "",
+        "url": source.url,
+        **management_form("excerpts", total=1),
+        "excerpts-0-quote": "",
+        "excerpts-0-prefix": "",
+        "excerpts-0-suffix": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def excerpt_form(source: Source, quote: str, **overrides) -> dict:
+    return {"source": source.pk, "quote": quote, "prefix": "", "suffix": "", **overrides}
+
+
+def admin_url(obj_or_model, view: str, *args) -> str:
+    opts = obj_or_model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+# Pages render ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def curated():
+    """One published stance with its actor (holding a role), policy, excerpt and source."""
+    stance = StanceFactory(summary="Backs crisis teams", qualifier="civil enforcement only")
+    RoleFactory(actor=stance.actor, title="Mayor-elect")
+    return stance
+
+
+@pytest.mark.parametrize(
+    ("model", "columns"),
+    [
+        (Source, ["Title", "Publisher", "Published on", "Excerpts", "Missing", "needs attention"]),
+        (Excerpt, ["Source", "Start", "End", "Anchored", "Stances"]),
+        (Actor, ["Name", "Kind", "Parent", "Wikidata ID", "Stances"]),
+        (Policy, ["Name", "Parent", "Stances"]),
+        (Stance, ["Summary", "Actor", "Policy", "Position", "Stated", "Evidence kind", "Status", "Excerpts"]),
+    ],
+)
+def test_an_editor_sees_each_list_with_its_columns_and_records(editor_client, curated, model, columns):
+    record = {
+        Source: curated.excerpts.get().source,
+        Excerpt: curated.excerpts.get(),
+        Actor: curated.actor,
+        Policy: curated.policy,
+        Stance: curated,
+    }[model]
+
+    response = editor_client.get(admin_url(model, "changelist"))
+
+    content = response.content.decode()
+    for column in columns:
+        assert column in content
+    display = record.summary if model is Stance else str(record)
+    assert display.replace("“", "&ldquo;").replace("”", "&rdquo;") in content or display in content
+
+
+@pytest.mark.parametrize(
+    ("model", "labels"),
+    [
+        (Source, ["Add source", "Title:", "Text:", "Stored text"]),
+        (Excerpt, ["Add excerpt", "Source:", "Quote:", "Prefix:", "Disambiguation"]),
+        (Actor, ["Add actor", "Name:", "Wikidata ID:", "Roles"]),
+        (Policy, ["Add policy", "Name:", "Parent:"]),
+        (Stance, ["Add stance", "Actor:", "Stated on:", "Date precision:", "Excerpts"]),
+    ],
+)
+def test_an_editor_can_open_each_add_page(editor_client, model, labels):
+    response = editor_client.get(admin_url(model, "add"))
+
+    content = response.content.decode()
+    for label in labels:
+        assert label in content
+
+
+def test_the_source_page_shows_the_text_read_only_with_its_fingerprint_and_excerpts(editor_client, curated):
+    excerpt = curated.excerpts.get()
+    source = excerpt.source
+
+    response = editor_client.get(admin_url(source, "change", source.pk))
+
+    content = response.content.decode()
+    assert 'name="text"' not in content
+    assert "we will fund crisis teams" in content
+    assert source.sha256 in content
+    assert source.original_filename in content
+    assert 'name="excerpts-0-quote"' in content
+    assert f"{excerpt.start}" in content
+
+
+def test_the_excerpt_page_shows_its_offsets_and_the_stances_using_it(editor_client, curated):
+    excerpt = curated.excerpts.get()
+
+    response = editor_client.get(admin_url(excerpt, "change", excerpt.pk))
+
+    content = response.content.decode()
+    assert "Used by stances" in content
+    assert admin_url(curated, "change", curated.pk) in content
+    assert f'<div class="readonly">{excerpt.start}</div>' in content
+    assert f'<div class="readonly">{excerpt.end}</div>' in content
+    assert 'alt="True"' in content  # anchored
+
+
+def test_the_actor_page_shows_roles_inline_and_links_its_stances(editor_client, curated):
+    actor = curated.actor
+
+    response = editor_client.get(admin_url(actor, "change", actor.pk))
+
+    content = response.content.decode()
+    assert 'value="Mayor-elect"' in content
+    assert admin_url(curated, "change", curated.pk) in content
+    assert "published" in content
+
+
+def test_the_policy_page_links_its_narrower_policies_and_stances(editor_client, curated):
+    narrower = PolicyFactory(name="NYPD cooperation with ICE", parent=curated.policy)
+
+    response = editor_client.get(admin_url(curated.policy, "change", curated.policy.pk))
+
+    content = response.content.decode()
+    assert admin_url(narrower, "change", narrower.pk) in content
+    assert "NYPD cooperation with ICE" in content
+    assert admin_url(curated, "change", curated.pk) in content
+
+
+def test_the_stance_page_shows_its_excerpts_and_who_created_it(editor_client, curated, editor):
+    curated.created_by = editor
+    curated.save()
+
+    response = editor_client.get(admin_url(curated, "change", curated.pk))
+
+    content = response.content.decode()
+    assert "Backs crisis teams" in content
+    assert 'name="evidence-0-excerpt"' in content
+    assert "we will fund crisis teams" in content
+    assert editor.username in content
+
+
+def test_the_stance_list_shows_coarse_dates_at_their_precision(editor_client):
+    StanceFactory(stated_on=datetime.date(2020, 6, 1), date_precision=Stance.DatePrecision.MONTH)
+
+    response = editor_client.get(admin_url(Stance, "changelist"))
+
+    assert "June 2020" in response.content.decode()
+
+
+def test_sources_missing_metadata_are_listed_as_needing_attention(editor_client):
+    SourceFactory(title="Complete article")
+    SourceFactory(title="", slug="untitled-note", byline="", published_on=None)
+
+    response = editor_client.get(admin_url(Source, "changelist"), {"needs_attention": "yes"})
+
+    content = response.content.decode()
+    assert "untitled-note" in content
+    assert "title, byline, published on" in content
+    assert "Complete article" not in content
+
+
+def test_stances_can_be_found_by_words_of_their_excerpts(editor_client):
+    StanceFactory(summary="Found by its quote")
+    StanceFactory(summary="Not about it", excerpts=[ExcerptFactory(quote="Critics said the plan")])
+
+    response = editor_client.get(admin_url(Stance, "changelist"), {"q": "crisis teams"})
+
+    content = response.content.decode()
+    assert "Found by its quote" in content
+    assert "Not about it" not in content
+
+
+def test_excerpts_autocomplete_by_quote_and_source_title(editor_client):
+    excerpt = ExcerptFactory(source=SourceFactory(title="Mamdani's safety plan"))
+    ExcerptFactory(quote="Critics said the plan")
+
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "positions", "model_name": "stanceevidence", "field_name": "excerpt", "term": "safety plan"},
+    )
+
+    assert [result["id"] for result in response.json()["results"]] == [str(excerpt.pk)]
+
+
+# Adding an excerpt by pasting its quote -----------------------------------------------------
+
+
+def test_pasting_a_quote_stores_the_excerpt_at_its_offsets(editor_client):
+    source = SourceFactory()
+
+    response = editor_client.post(admin_url(Excerpt, "add"), excerpt_form(source, "Critics said the plan"))
+
+    excerpt = Excerpt.objects.get(source=source)
+    assert response.status_code == 302
+    assert excerpt.start == source.text.index("Critics said the plan")
+    assert source.text[excerpt.start : excerpt.end] == "Critics said the plan"
+    assert excerpt.is_anchored
+
+
+def test_a_quote_pasted_with_straight_quotes_and_hyphens_matches_the_typographic_source(editor_client):
+    source = SourceFactory()
+
+    editor_client.post(
+        admin_url(Excerpt, "add"),
+        excerpt_form(source, '"we will fund crisis teams" on Monday. Critics said the plan -'),
+    )
+
+    excerpt = Excerpt.objects.get(source=source)
+    assert excerpt.quote == "“we will fund crisis teams” on Monday. Critics said the plan —"
+    assert source.text[excerpt.start : excerpt.end] == excerpt.quote
+    assert excerpt.start == source.text.index("“we will")
+
+
+def test_a_quote_not_in_the_source_is_refused_with_its_message(editor_client):
+    source = SourceFactory(title="The plan")
+
+    response = editor_client.post(admin_url(Excerpt, "add"), excerpt_form(source, "we will defund the police"))
+
+    assert "This quote was not found in the source “The plan”." in response.content.decode()
+    assert not Excerpt.objects.exists()
+
+
+def test_an_ambiguous_quote_is_refused_until_a_prefix_picks_one(editor_client):
+    source = SourceFactory(text="First, the mayor said no. Later, the mayor said no. The end.")
+
+    refused = editor_client.post(admin_url(Excerpt, "add"), excerpt_form(source, "the mayor said no"))
+
+    assert "This quote occurs 2 times in the source" in refused.content.decode()
+    assert "give a prefix or suffix" in refused.content.decode()
+    assert not Excerpt.objects.exists()
+
+    editor_client.post(admin_url(Excerpt, "add"), excerpt_form(source, "the mayor said no", prefix="Later,"))
+
+    assert Excerpt.objects.get(source=source).start == source.text.index("the mayor said no. The end")
+
+
+def test_the_same_passage_cannot_be_stored_twice(editor_client):
+    excerpt = ExcerptFactory()
+
+    response = editor_client.post(admin_url(Excerpt, "add"), excerpt_form(excerpt.source, excerpt.quote))
+
+    assert "is already an excerpt: use that one." in response.content.decode()
+    assert Excerpt.objects.count() == 1
+
+
+def test_an_excerpt_pasted_on_its_source_page_is_anchored(editor_client):
+    source = SourceFactory()
+
+    response = editor_client.post(
+        admin_url(source, "change", source.pk), source_form(source, **{"excerpts-0-quote": "as written"})
+    )
+
+    assert response.status_code == 302
+    excerpt = source.excerpts.get()
+    assert source.text[excerpt.start : excerpt.end] == "as written"
+
+
+def test_a_quote_not_found_on_the_source_page_is_refused_and_nothing_is_saved(editor_client):
+    source = SourceFactory()
+
+    response = editor_client.post(
+        admin_url(source, "change", source.pk),
+        source_form(source, title="Changed title", **{"excerpts-0-quote": "not in this article"}),
+    )
+
+    assert "This quote was not found in the source" in response.content.decode()
+    source.refresh_from_db()
+    assert source.title != "Changed title"
+    assert not source.excerpts.exists()
+
+
+def test_the_text_of_a_stored_source_cannot_be_changed(editor_client):
+    source = SourceFactory()
+    original = source.text
+
+    editor_client.post(admin_url(source, "change", source.pk), source_form(source, text="Replaced text"))
+
+    source.refresh_from_db()
+    assert source.text == original
+    assert source.sha256 == Source.digest(original)
+
+
+def test_a_source_added_by_hand_gets_its_fingerprint(editor_client):
+    response = editor_client.post(
+        admin_url(Source, "add"),
+        {
+            "title": "Press release",
+            "slug": "press-release",
+            "publisher": "",
+            "byline": "",
+            "published_on": "",
+            "url": "",
+            "text": "We support crisis teams.",
+        },
+    )
+
+    source = Source.objects.get(slug="press-release")
+    assert response.status_code == 302
+    assert source.sha256 == Source.digest("We support crisis teams.")
+    assert source.missing_fields == ["publisher", "byline", "published on", "url"]
+
+
+# Saving stances ------------------------------------------------------------------------------
+
+
+def test_saving_a_stance_with_an_excerpt_records_who_and_keeps_history(editor_client, editor):
+    actor, policy, excerpt = ActorFactory(), PolicyFactory(), ExcerptFactory()
+
+    response = editor_client.post(
+        admin_url(Stance, "add"),
+        stance_form(actor, policy, status=Stance.Status.PUBLISHED, **{"evidence-0-excerpt": excerpt.pk}),
+    )
+
+    assert response.status_code == 302
+    stance = Stance.objects.get(actor=actor, policy=policy)
+    assert stance.status == Stance.Status.PUBLISHED
+    assert list(stance.excerpts.all()) == [excerpt]
+    assert stance.created_by == editor
+    assert stance.updated_by == editor
+    assert stance.history.get().history_user == editor
+    assert stance.evidence.get().history.get().history_user == editor
+
+
+def test_changing_a_stance_sets_who_changed_it_but_keeps_who_created_it(editor_client, editor):
+    author = UserFactory(is_staff=True)
+    stance = StanceFactory(status=Stance.Status.DRAFT, excerpts=[])
+    stance.created_by = author
+    stance.save()
+    data = stance_form(stance.actor, stance.policy, summary="Reworded summary")
+
+    editor_client.post(admin_url(stance, "change", stance.pk), data)
+
+    stance.refresh_from_db()
+    assert stance.summary == "Reworded summary"
+    assert stance.created_by == author
+    assert stance.updated_by == editor
+    assert stance.history.first().history_user == editor
+
+
+def test_a_month_precision_date_is_stored_as_the_first_of_the_month(editor_client):
+    actor, policy = ActorFactory(), PolicyFactory()
+
+    editor_client.post(
+        admin_url(Stance, "add"),
+        stance_form(actor, policy, stated_on="2020-06-15", date_precision=Stance.DatePrecision.MONTH),
+    )
+
+    assert Stance.objects.get(actor=actor).stated_on == datetime.date(2020, 6, 1)
+
+
+def test_a_new_stance_cannot_be_published_without_an_excerpt(editor_client):
+    actor, policy = ActorFactory(), PolicyFactory()
+
+    response = editor_client.post(admin_url(Stance, "add"), stance_form(actor, policy, status=Stance.Status.PUBLISHED))
+
+    assert "A published stance needs at least one excerpt" in response.content.decode()
+    assert not Stance.objects.exists()
+
+
+def test_a_draft_without_excerpts_cannot_be_published_from_its_page(editor_client):
+    stance = StanceFactory(status=Stance.Status.DRAFT, excerpts=[])
+
+    response = editor_client.post(
+        admin_url(stance, "change", stance.pk),
+        stance_form(stance.actor, stance.policy, status=Stance.Status.PUBLISHED),
+    )
+
+    assert "needs at least one excerpt" in response.content.decode()
+    stance.refresh_from_db()
+    assert stance.status == Stance.Status.DRAFT
+
+
+def test_the_last_excerpt_of_a_published_stance_cannot_be_removed(editor_client):
+    stance = StanceFactory()
+    link = stance.evidence.get()
+    data = stance_form(
+        stance.actor,
+        stance.policy,
+        status=Stance.Status.PUBLISHED,
+        stated_on=stance.stated_on.isoformat(),
+        **management_form("evidence", total=1, initial=1),
+        **{"evidence-0-id": link.pk, "evidence-0-stance": stance.pk, "evidence-0-excerpt": link.excerpt_id},
+        **{"evidence-0-DELETE": "on"},
+    )
+
+    response = editor_client.post(admin_url(stance, "change", stance.pk), data)
+
+    assert "A published stance needs at least one excerpt" in response.content.decode()
+    assert stance.evidence.exists()
+
+
+def test_the_history_page_lists_each_change_with_its_editor(editor_client, editor):
+    actor, policy, excerpt = ActorFactory(), PolicyFactory(), ExcerptFactory()
+    editor_client.post(admin_url(Stance, "add"), stance_form(actor, policy, **{"evidence-0-excerpt": excerpt.pk}))
+    stance = Stance.objects.get(actor=actor)
+    link = stance.evidence.get()
+    editor_client.post(
+        admin_url(stance, "change", stance.pk),
+        stance_form(
+            actor,
+            policy,
+            status=Stance.Status.PUBLISHED,
+            **management_form("evidence", total=1, initial=1),
+            **{"evidence-0-id": link.pk, "evidence-0-stance": stance.pk, "evidence-0-excerpt": excerpt.pk},
+        ),
+    )
+
+    response = editor_client.get(admin_url(stance, "history", stance.pk))
+
+    content = response.content.decode()
+    assert "Changed by" in content
+    assert "<td>Created</td>" in content
+    assert "<td>Changed</td>" in content
+    assert content.count(f">{editor.username}</a>") == 2
+    assert "<strong>Status:</strong>" in content
+
+
+# Publishing in bulk ----------------------------------------------------------------------------
+
+
+def run_action(client, action: str, stances: list[Stance], *, follow=True):
+    return client.post(
+        admin_url(Stance, "changelist"),
+        {"action": action, "_selected_action": [stance.pk for stance in stances]},
+        follow=follow,
+    )
+
+
+def test_publishing_in_bulk_publishes_stances_with_excerpts_and_names_those_without(editor_client, editor):
+    ready = StanceFactory(status=Stance.Status.DRAFT, summary="Ready to go")
+    bare = StanceFactory(status=Stance.Status.DRAFT, excerpts=[], summary="No evidence yet")
+
+    response = run_action(editor_client, "publish", [ready, bare])
+
+    content = response.content.decode()
+    assert "Published 1 stance." in content
+    assert f"Not published: “{bare}”" in content.replace("&ldquo;", "“").replace("&rdquo;", "”")
+    assert "needs at least one excerpt" in content
+    ready.refresh_from_db()
+    bare.refresh_from_db()
+    assert ready.status == Stance.Status.PUBLISHED
+    assert ready.updated_by == editor
+    assert ready.history.first().status == Stance.Status.PUBLISHED
+    assert ready.history.first().history_user == editor
+    assert bare.status == Stance.Status.DRAFT
+    assert bare.history.count() == 1
+
+
+def test_unpublishing_in_bulk_turns_stances_back_into_drafts_with_history(editor_client, editor):
+    stances = [StanceFactory(), StanceFactory()]
+
+    response = run_action(editor_client, "unpublish", stances)
+
+    assert "Unpublished 2 stances." in response.content.decode()
+    for stance in stances:
+        stance.refresh_from_db()
+        assert stance.status == Stance.Status.DRAFT
+        assert stance.updated_by == editor
+        assert [record.status for record in stance.history.all()] == ["draft", "published"]
+        assert stance.history.first().history_user == editor
+
+
+def test_publishing_stances_already_published_changes_nothing(editor_client):
+    stance = StanceFactory()
+
+    response = run_action(editor_client, "publish", [stance])
+
+    assert "already published" in response.content.decode()
+    assert stance.history.count() == 1
+
+
+def test_a_stance_can_be_published_from_its_own_page(editor_client, editor):
+    stance = StanceFactory(status=Stance.Status.DRAFT)
+
+    response = editor_client.post(
+        admin_url(stance, "change", stance.pk),
+        {"CHANGE_FORM-action": "publish", "_selected_action": stance.pk},
+        follow=True,
+    )
+
+    assert "Published 1 stance." in response.content.decode()
+    stance.refresh_from_db()
+    assert stance.status == Stance.Status.PUBLISHED
+    assert stance.updated_by == editor
