@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from sources.admin import admin_links
 
 from .models import Actor, Policy, Role, Stance, StanceEvidence
-from .publishing import publish_stances, unpublish_stances
+from .publishing import StatusChange, publish_stances, unpublish_stances
 
 EXCERPT_REQUIRED = "A published stance needs at least one excerpt: add one below, or save the stance as a draft."
 ACTION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
@@ -179,12 +179,7 @@ class StanceAdmin(SimpleHistoryAdmin):
     )
     def publish(self, request, queryset):
         result = publish_stances(stances=queryset.select_related("actor", "policy"), user=request.user)
-        if result.changed:
-            self.message_user(request, f"Published {_stances(result.changed)}.", messages.SUCCESS)
-        for stance, reason in result.refused:
-            self.message_user(request, f"Not published: “{stance}”. {reason}", messages.WARNING)
-        if not result.changed and not result.refused:
-            self.message_user(request, "Nothing to publish: the selected stances were already published.")
+        self._report(request, result, done="published", unchanged="the selected stances were already published")
 
     @admin.action(
         description="Unpublish this stance",
@@ -194,11 +189,15 @@ class StanceAdmin(SimpleHistoryAdmin):
     )
     def unpublish(self, request, queryset):
         result = unpublish_stances(stances=queryset.select_related("actor", "policy"), user=request.user)
-        if result.changed:
-            self.message_user(request, f"Unpublished {_stances(result.changed)}.", messages.SUCCESS)
-        else:
-            self.message_user(request, "Nothing to unpublish: the selected stances were already drafts.")
+        self._report(request, result, done="unpublished", unchanged="the selected stances were already drafts")
 
-
-def _stances(stances: list[Stance]) -> str:
-    return "1 stance" if len(stances) == 1 else f"{len(stances)} stances"
+    def _report(self, request, result: StatusChange, *, done: str, unchanged: str) -> None:
+        count = len(result.changed)
+        if count:
+            self.message_user(
+                request, f"{done.capitalize()} {count} stance{'' if count == 1 else 's'}.", messages.SUCCESS
+            )
+        for stance, reason in result.refused:
+            self.message_user(request, f"Not {done}: “{stance}”. {reason}", messages.WARNING)
+        if not result.changed and not result.refused:
+            self.message_user(request, f"Nothing changed: {unchanged}.")

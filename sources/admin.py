@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.urls import reverse
@@ -55,6 +56,16 @@ class ExcerptForm(forms.ModelForm):
 
 class ExcerptInlineFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
+        # Django would refuse these too, but name the stance-excerpt links ("excerpt") rather
+        # than the stances; say which stances rely on the quote, before that message is raised.
+        refusals = [
+            ValidationError(f"“{form.instance.quote}” cannot be deleted: the stance “{stance}” relies on it.")
+            for form in self.forms
+            if form.instance.pk and self._should_delete_form(form)
+            for stance in form.instance.stances.select_related("actor", "policy")
+        ]
+        if refusals:
+            raise ValidationError(refusals)
         super().clean()
         # Two rows pasting the same passage in one submission are not seen by validate_unique().
         seen = set()
