@@ -22,6 +22,14 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class IsoDateFilter(django_filters.DateFilter):
+    """A day written YYYY-MM-DD only: ``01/09/2025`` is ambiguous across countries, so it is refused."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        super().__init__(*args, **kwargs)
+
+
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
     """Several slugs, each checked against the database (for a relation the model does not have directly)."""
@@ -33,6 +41,10 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         qs = super().filter(qs, value)
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
+# Django's single-choice message does not say which value was wrong; the multiple-choice one does.
+UNKNOWN_SLUG = {"invalid_choice": "Select a valid choice. %(value)s is not one of the available choices."}
 
 
 def actor_filter() -> django_filters.Filter:
@@ -59,6 +71,7 @@ def topic_filter() -> django_filters.Filter:
         to_field_name="slug",
         queryset=Policy.objects.all(),
         method="filter_topic",
+        error_messages=UNKNOWN_SLUG,
         help_text="Policy slug: that policy and every policy beneath it.",
     )
 
@@ -77,10 +90,10 @@ class StanceFilter(TopicMixin, django_filters.FilterSet):
     )
     position_min = IntegerFilter(field_name="position", lookup_expr="gte", help_text="Position at least this.")
     position_max = IntegerFilter(field_name="position", lookup_expr="lte", help_text="Position at most this.")
-    stated_after = django_filters.DateFilter(
+    stated_after = IsoDateFilter(
         field_name="stated_on", lookup_expr="gte", help_text="Stated on or after this day (YYYY-MM-DD)."
     )
-    stated_before = django_filters.DateFilter(
+    stated_before = IsoDateFilter(
         field_name="stated_on", lookup_expr="lte", help_text="Stated on or before this day (YYYY-MM-DD)."
     )
     evidence_kind = django_filters.ChoiceFilter(choices=Stance.EvidenceKind.choices)
@@ -117,7 +130,7 @@ class StanceFilter(TopicMixin, django_filters.FilterSet):
 
 
 class PositionFilter(TopicMixin, django_filters.FilterSet):
-    as_of = django_filters.DateFilter(
+    as_of = IsoDateFilter(
         method="filter_as_of",
         help_text="Where everyone stood at the end of this day (YYYY-MM-DD); today when omitted. A stance "
         "dated only to a month or a year counts from the last day of that month or year.",
@@ -163,10 +176,10 @@ class ShiftFilter(TopicMixin, django_filters.FilterSet):
         method="keep_queryset",
         help_text="reversal, softening or hardening; repeat for several.",
     )
-    stated_after = django_filters.DateFilter(
+    stated_after = IsoDateFilter(
         method="keep_queryset", help_text="Shifts to a stance stated on or after this day (YYYY-MM-DD)."
     )
-    stated_before = django_filters.DateFilter(
+    stated_before = IsoDateFilter(
         method="keep_queryset", help_text="Shifts to a stance stated on or before this day (YYYY-MM-DD)."
     )
     ordering = django_filters.ChoiceFilter(
@@ -197,9 +210,11 @@ class ShiftFilter(TopicMixin, django_filters.FilterSet):
             and (before is None or shift.after.stated_on <= before)
         ]
         ordering = data.get("ordering") or "-stated_on"
-        key = (lambda s: s.magnitude) if ordering.lstrip("-") == "magnitude" else (lambda s: s.after.stated_on)
-        selected.sort(key=lambda s: s.after.pk, reverse=ordering.startswith("-"))
-        selected.sort(key=key, reverse=ordering.startswith("-"))
+        descending = ordering.startswith("-")
+        # Newest first within equal magnitudes; the later stance's id breaks ties between equal dates.
+        selected.sort(key=lambda s: (s.after.stated_on, s.after.pk), reverse=descending or "magnitude" in ordering)
+        if ordering.lstrip("-") == "magnitude":
+            selected.sort(key=lambda s: s.magnitude, reverse=descending)
         return selected
 
 
@@ -231,7 +246,11 @@ class ActorFilter(django_filters.FilterSet):
 
 class PolicyFilter(django_filters.FilterSet):
     parent = django_filters.ModelChoiceFilter(
-        to_field_name="slug", queryset=Policy.objects.all(), help_text="Slug of the broader topic."
+        field_name="parent__slug",
+        to_field_name="slug",
+        queryset=Policy.objects.all(),
+        error_messages=UNKNOWN_SLUG,
+        help_text="Slug of the broader topic.",
     )
     ordering = StableOrderingFilter(fields=(("name", "name"), ("slug", "slug")), help_text="name or slug.")
 

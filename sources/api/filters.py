@@ -2,16 +2,16 @@
 
 import django_filters
 
-from positions.api.filters import StableOrderingFilter
+from positions.api.filters import IsoDateFilter, StableOrderingFilter
 from sources.models import Source
 
 
 class SourceFilter(django_filters.FilterSet):
     publisher = django_filters.CharFilter(lookup_expr="iexact", help_text="Publisher, case-insensitive.")
-    published_after = django_filters.DateFilter(
+    published_after = IsoDateFilter(
         field_name="published_on", lookup_expr="gte", help_text="Published on or after (YYYY-MM-DD)."
     )
-    published_before = django_filters.DateFilter(
+    published_before = IsoDateFilter(
         field_name="published_on", lookup_expr="lte", help_text="Published on or before (YYYY-MM-DD)."
     )
     ordering = StableOrderingFilter(
