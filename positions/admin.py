@@ -17,6 +17,7 @@ from .models import Actor, Policy, Role, Stance, StanceEvidence
 from .publishing import StatusChange, publish_stances, unpublish_stances
 
 EXCERPT_REQUIRED = "A published stance needs at least one excerpt: add one below, or save the stance as a draft."
+EXCERPTS_CHECKED_BY_INLINE = "_excerpts_checked_by_inline"
 ACTION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 
 
@@ -91,7 +92,35 @@ class PolicyAdmin(SimpleHistoryAdmin):
         return admin_links(stances, label=stance_label)
 
 
+class StanceForm(forms.ModelForm):
+    """The stance page's form, submitted together with the excerpts inline.
+
+    ``Stance.clean()`` refuses to publish a saved stance that has no excerpt saved yet,
+    so adding the first excerpt and publishing in one save would be refused. When the
+    excerpts inline is validated with this form (the admin builds it first), the stance
+    is validated as a draft and ``StanceEvidenceFormSet`` applies the excerpt rule to
+    the excerpts as submitted. Anywhere else (the history page's revert form), the
+    model's rule applies unchanged.
+    """
+
+    def _post_clean(self) -> None:
+        publishing_with_inline = (
+            self.cleaned_data.get("status") == Stance.Status.PUBLISHED
+            and self.instance.pk is not None
+            and getattr(self.instance, EXCERPTS_CHECKED_BY_INLINE, False)
+        )
+        if publishing_with_inline:
+            self.cleaned_data["status"] = Stance.Status.DRAFT
+        super()._post_clean()
+        if publishing_with_inline:
+            self.cleaned_data["status"] = self.instance.status = Stance.Status.PUBLISHED
+
+
 class StanceEvidenceFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        setattr(self.instance, EXCERPTS_CHECKED_BY_INLINE, True)
+
     def clean(self) -> None:
         super().clean()
         # The stance form has been validated first, so the instance carries the submitted status.
@@ -115,6 +144,7 @@ class StanceEvidenceInline(admin.TabularInline):
 
 @admin.register(Stance)
 class StanceAdmin(SimpleHistoryAdmin):
+    form = StanceForm
     ordering = [
         "actor__name",
         "policy__name",

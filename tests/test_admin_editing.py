@@ -484,3 +484,65 @@ def test_a_stance_can_be_published_from_its_own_page(editor_client, editor):
     stance.refresh_from_db()
     assert stance.status == Stance.Status.PUBLISHED
     assert stance.updated_by == editor
+
+
+def test_a_draft_can_get_its_first_excerpt_and_be_published_in_one_save(editor_client, editor):
+    stance = StanceFactory(status=Stance.Status.DRAFT, excerpts=[])
+    excerpt = ExcerptFactory()
+
+    response = editor_client.post(
+        admin_url(stance, "change", stance.pk),
+        stance_form(
+            stance.actor,
+            stance.policy,
+            status=Stance.Status.PUBLISHED,
+            stated_on=stance.stated_on.isoformat(),
+            **{"evidence-0-excerpt": excerpt.pk},
+        ),
+    )
+
+    assert response.status_code == 302
+    stance.refresh_from_db()
+    assert stance.status == Stance.Status.PUBLISHED
+    assert list(stance.excerpts.all()) == [excerpt]
+    assert stance.history.first().history_user == editor
+
+
+def test_reverting_a_stance_from_its_history_cannot_publish_it_without_excerpts(editor_client):
+    stance = StanceFactory(status=Stance.Status.PUBLISHED)
+    published_version = stance.history.get()
+    stance.evidence.all().delete()
+    stance.status = Stance.Status.DRAFT
+    stance.save()
+
+    response = editor_client.post(
+        reverse("admin:positions_stance_simple_history", args=[stance.pk, published_version.history_id]),
+        stance_form(
+            stance.actor, stance.policy, status=Stance.Status.PUBLISHED, stated_on=stance.stated_on.isoformat()
+        ),
+    )
+
+    assert "needs at least one excerpt" in response.content.decode()
+    stance.refresh_from_db()
+    assert stance.status == Stance.Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("model", "shown"),
+    [
+        (Source, "5 sources"),
+        (Excerpt, "5 excerpts"),
+        (Actor, "10 actors"),
+        (Policy, "5 policies"),
+        (Stance, "5 stances"),
+    ],
+)
+def test_each_list_takes_a_fixed_number_of_queries(editor_client, django_assert_max_num_queries, model, shown):
+    editor_client.get(admin_url(model, "changelist"))  # the session and permissions are cached from here on
+    for _ in range(5):
+        StanceFactory(actor__parent=ActorFactory())
+
+    with django_assert_max_num_queries(11):
+        response = editor_client.get(admin_url(model, "changelist"))
+
+    assert shown in response.content.decode()
