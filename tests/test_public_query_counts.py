@@ -1,0 +1,84 @@
+"""Queries per request do not grow with page size or timeline length."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import ActorFactory, ExcerptFactory, PolicyFactory, RoleFactory, SourceFactory, StanceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    topic = PolicyFactory(slug="policing")
+    return {
+        "policies": [PolicyFactory(slug=f"policy-{n}", parent=topic) for n in range(2)],
+        "actors": [],
+        "known_source": SourceFactory(slug="known-source"),
+    }
+
+
+def grow(world, count: int) -> None:
+    """``count`` more actors (the first is ``target``), each with a role and, on each of two policies under
+    one topic, a series of three stances with two excerpts each: every actor adds a page row, six stances,
+    twelve excerpts from six sources, and four shifts."""
+    for _ in range(count):
+        actor = ActorFactory(slug="target") if not world["actors"] else ActorFactory()
+        world["actors"].append(actor)
+        RoleFactory(actor=actor, organization=ActorFactory())
+        for policy in world["policies"]:
+            for step, position in enumerate([2, 0, -1]):
+                is_first_stance = actor.slug == "target" and policy == world["policies"][0] and step == 0
+                source = world["known_source"] if is_first_stance else SourceFactory()
+                StanceFactory(
+                    actor=actor,
+                    policy=policy,
+                    position=position,
+                    stated_on=datetime.date(2020 + step, 1, 1),
+                    excerpts=[ExcerptFactory(source=source), ExcerptFactory(source=source, quote="would not work")],
+                )
+
+
+# Each list and timeline endpoint with the queries it makes: the object looked up, one per slug filter
+# (validation), the page count, the page, one per prefetch, and for timelines the series around the
+# page; for a topic, one per level of the policy tree. The same for a small and a large data set.
+ENDPOINTS = [
+    ("/api/actors/", 4),
+    ("/api/actors/target/", 3),
+    ("/api/policies/", 3),
+    ("/api/sources/", 4),
+    ("/api/stances/", 2),
+    ("/api/stances/?actor=target&policy=policy-0&q=crisis&source=known-source", 5),
+    ("/api/stances/?format=csv", 2),
+    ("/api/actors/target/timeline/", 5),
+    ("/api/actors/target/timeline/?policy=policy-1", 6),
+    ("/api/policies/policy-0/timeline/", 5),
+    ("/api/positions/", 3),
+    ("/api/positions/?as_of=2021-06-01&topic=policing&format=csv", 7),
+    ("/api/shifts/", 3),
+    ("/api/shifts/?kind=softening&policy=policy-0&format=csv", 4),
+]
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url + ("&" if "?" in url else "?") + "page_size=500")
+    assert response.status_code == 200, response.content
+    if "format=csv" in url:
+        assert len(response.content.decode().splitlines()) > 1
+    elif "results" in response.json():
+        assert response.json()["results"]
+    return len(queries)
+
+
+@pytest.mark.parametrize(("url", "most"), ENDPOINTS)
+def test_queries_do_not_grow_with_the_amount_of_data(api_client, django_assert_max_num_queries, world, url, most):
+    grow(world, 2)
+    small = count_queries(api_client, url)
+    grow(world, 10)
+    with django_assert_max_num_queries(most):
+        large = count_queries(api_client, url)
+    assert large == small
