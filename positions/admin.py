@@ -12,6 +12,7 @@ from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources.admin import admin_links
+from sources.models import Excerpt
 
 from .models import Actor, Policy, Role, Stance, StanceEvidence
 from .publishing import StatusChange, publish_stances, unpublish_stances
@@ -31,6 +32,9 @@ class RoleInline(admin.TabularInline):
     fields = ["title", "organization", "start_on", "end_on"]
     autocomplete_fields = ["organization"]
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "organization")
 
 
 @admin.register(Actor)
@@ -140,6 +144,15 @@ class StanceEvidenceInline(admin.TabularInline):
     formset = StanceEvidenceFormSet
     autocomplete_fields = ["excerpt"]
     extra = 1
+
+    # Each row and each chosen excerpt is shown with its source's slug; the text is not needed.
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("excerpt__source").defer("excerpt__source__text")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "excerpt":
+            kwargs["queryset"] = Excerpt.objects.select_related("source").defer("source__text")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Stance)

@@ -55,6 +55,12 @@ class ExcerptForm(forms.ModelForm):
 
 
 class ExcerptInlineFormSet(forms.BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # Every row quotes the source being edited: reuse it rather than fetch it per row.
+        form.instance.source = self.instance
+        return form
+
     def clean(self) -> None:
         # Django would refuse these too, but name the stance-excerpt links ("excerpt") rather
         # than the stances; say which stances rely on the quote, before that message is raised.
@@ -203,5 +209,7 @@ class ExcerptAdmin(SimpleHistoryAdmin):
         return deleted, model_count, perms_needed, protected
 
     def get_search_results(self, request, queryset, search_term):
-        # Autocomplete from the stance page: show each excerpt with its source in one query.
-        return super().get_search_results(request, queryset.select_related("source"), search_term)
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            # Choosing evidence on a stance lists excerpts with their source's slug, not its text.
+            queryset = queryset.select_related("source").defer("source__text")
+        return super().get_search_results(request, queryset, search_term)

@@ -546,3 +546,17 @@ def test_each_list_takes_a_fixed_number_of_queries(editor_client, django_assert_
         response = editor_client.get(admin_url(model, "changelist"))
 
     assert shown in response.content.decode()
+
+
+def test_a_source_page_takes_a_fixed_number_of_queries_however_many_excerpts(
+    editor_client, django_assert_max_num_queries
+):
+    source = SourceFactory()
+    for quote in ["Article", "The mayor said", "on Monday", "Critics said", "would not work"]:
+        ExcerptFactory(source=source, quote=quote)
+    editor_client.get(admin_url(source, "change", source.pk))  # the session and permissions are cached from here on
+
+    with django_assert_max_num_queries(8):
+        response = editor_client.get(admin_url(source, "change", source.pk))
+
+    assert response.content.decode().count('name="excerpts-') > 5 * 3
