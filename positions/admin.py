@@ -37,9 +37,29 @@ class RoleInline(admin.TabularInline):
         return super().get_queryset(request).select_related("actor", "organization")
 
 
-@admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class HoldsStancesAdmin(SimpleHistoryAdmin):
+    """Actors and policies: how many stances each has in the list, links to them on its page."""
+
     ordering = ["name"]  # explicit: the count annotation groups rows, which drops Meta.ordering
+    stance_order: list[str] = ["stated_on", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(stance_count=Count("stances"))
+
+    @admin.display(description="stances", ordering="stance_count")
+    def stance_count(self, obj: Actor | Policy) -> int:
+        return obj.stance_count
+
+    @admin.display(description="stances")
+    def stance_list(self, obj: Actor | Policy) -> str:
+        if not obj.pk:
+            return "—"
+        stances = obj.stances.select_related("actor", "policy").order_by(*self.stance_order)
+        return admin_links(stances, label=stance_label)
+
+
+@admin.register(Actor)
+class ActorAdmin(HoldsStancesAdmin):
     list_display = ["name", "kind", "parent", "wikidata_id", "stance_count"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -49,25 +69,11 @@ class ActorAdmin(SimpleHistoryAdmin):
     fields = ["name", "slug", "kind", "description", "parent", "wikidata_id", "stance_list"]
     readonly_fields = ["stance_list"]
     inlines = [RoleInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(stance_count=Count("stances"))
-
-    @admin.display(description="stances", ordering="stance_count")
-    def stance_count(self, actor: Actor) -> int:
-        return actor.stance_count
-
-    @admin.display(description="stances")
-    def stance_list(self, actor: Actor) -> str:
-        if not actor.pk:
-            return "—"
-        stances = actor.stances.select_related("actor", "policy").order_by("policy__name", "stated_on", "pk")
-        return admin_links(stances, label=stance_label)
+    stance_order = ["policy__name", "stated_on", "pk"]
 
 
 @admin.register(Policy)
-class PolicyAdmin(SimpleHistoryAdmin):
-    ordering = ["name"]  # explicit: the count annotation groups rows, which drops Meta.ordering
+class PolicyAdmin(HoldsStancesAdmin):
     list_display = ["name", "parent", "stance_count"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]
@@ -76,24 +82,11 @@ class PolicyAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["parent"]
     fields = ["name", "slug", "description", "parent", "children_list", "stance_list"]
     readonly_fields = ["children_list", "stance_list"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(stance_count=Count("stances"))
-
-    @admin.display(description="stances", ordering="stance_count")
-    def stance_count(self, policy: Policy) -> int:
-        return policy.stance_count
+    stance_order = ["actor__name", "stated_on", "pk"]
 
     @admin.display(description="narrower policies")
     def children_list(self, policy: Policy) -> str:
         return admin_links(policy.children.all()) if policy.pk else "—"
-
-    @admin.display(description="stances")
-    def stance_list(self, policy: Policy) -> str:
-        if not policy.pk:
-            return "—"
-        stances = policy.stances.select_related("actor", "policy").order_by("actor__name", "stated_on", "pk")
-        return admin_links(stances, label=stance_label)
 
 
 class StanceForm(forms.ModelForm):
