@@ -1,0 +1,60 @@
+"""The public API on the shipped seed data: the stories the product exists to tell."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_mamdanis_timeline_on_defunding_the_nypd_runs_from_support_in_2020_to_opposition_in_2025(api_client, seeded):
+    response = api_client.get("/api/actors/zohran-mamdani/timeline/", {"policy": "defund-the-nypd"})
+    assert response.status_code == 200
+    entries = response.json()["results"]
+    assert {entry["policy"]["slug"] for entry in entries} == {"defund-the-nypd"}
+    first, last = entries[0], entries[-1]
+    assert first["stated_on"].startswith("2020") and first["position"] > 0
+    assert last["stated_on"].startswith("2025") and last["position"] < 0
+    assert [entry["stated_on"] for entry in entries] == sorted(entry["stated_on"] for entry in entries)
+    assert first["change"]["kind"] == "first"
+    assert "reversal" in [entry["change"]["kind"] for entry in entries]
+    assert all(entry["excerpts"] for entry in entries)
+
+
+def test_shifts_report_mamdanis_move_on_defunding_as_a_reversal(api_client, seeded):
+    response = api_client.get("/api/shifts/", {"actor": "zohran-mamdani", "policy": "defund-the-nypd"})
+    assert response.status_code == 200
+    shifts = response.json()["results"]
+    assert [shift["kind"] for shift in shifts] == ["reversal"]
+    (reversal,) = shifts
+    assert reversal["from_stance"]["stated_on"].startswith("2020") and reversal["from_stance"]["position"] > 0
+    assert reversal["to_stance"]["stated_on"].startswith("2025") and reversal["to_stance"]["position"] < 0
+    assert reversal["from_stance"]["excerpts"] and reversal["to_stance"]["excerpts"]
+    reversals = api_client.get("/api/shifts/", {"kind": "reversal"}).json()["results"]
+    assert ("zohran-mamdani", "defund-the-nypd") in {(s["actor"]["slug"], s["policy"]["slug"]) for s in reversals}
+
+
+def test_positions_on_keeping_tisch_differ_between_september_and_december_2025(api_client, seeded):
+    def mamdani_on_tisch(day: str) -> dict:
+        response = api_client.get(
+            "/api/positions/", {"as_of": day, "actor": "zohran-mamdani", "policy": "keep-tisch-as-commissioner"}
+        )
+        assert response.status_code == 200
+        (position,) = response.json()["results"]
+        return position
+
+    september, december = mamdani_on_tisch("2025-09-01"), mamdani_on_tisch("2025-12-01")
+    assert (september["position"], september["position_label"]) == (0, "Mixed or noncommittal")
+    assert (december["position"], december["position_label"]) == (1, "Support")
+    assert september["stated_on"] < "2025-09-01" < december["stated_on"] <= "2025-12-01"
+
+
+def test_the_seeds_drafts_are_invisible(api_client, seeded):
+    from positions.models import Stance
+
+    drafts = Stance.objects.exclude(status=Stance.Status.PUBLISHED)
+    assert drafts.exists()
+    shown = set()
+    page = api_client.get("/api/stances/", {"page_size": 500}).json()
+    shown |= {stance["id"] for stance in page["results"]}
+    assert page["next"] is None
+    assert shown == set(Stance.objects.published().values_list("pk", flat=True))
+    assert not shown & set(drafts.values_list("pk", flat=True))
