@@ -9,9 +9,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
-from sources.admin import admin_links
+from sources.admin import HistoryAdmin, admin_links
 from sources.models import Excerpt
 
 from .models import Actor, Policy, Role, Stance, StanceEvidence
@@ -37,7 +36,7 @@ class RoleInline(admin.TabularInline):
         return super().get_queryset(request).select_related("actor", "organization")
 
 
-class HoldsStancesAdmin(SimpleHistoryAdmin):
+class HoldsStancesAdmin(HistoryAdmin):
     """Actors and policies: how many stances each has in the list, links to them on its page."""
 
     ordering = ["name"]  # explicit: the count annotation groups rows, which drops Meta.ordering
@@ -149,7 +148,7 @@ class StanceEvidenceInline(admin.TabularInline):
 
 
 @admin.register(Stance)
-class StanceAdmin(SimpleHistoryAdmin):
+class StanceAdmin(HistoryAdmin):
     form = StanceForm
     ordering = [
         "actor__name",
