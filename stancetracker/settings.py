@@ -156,7 +156,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "positions.api.pagination.PublicPageNumberPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
     "DEFAULT_THROTTLE_CLASSES": ["positions.api.throttling.PublicAnonRateThrottle"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "positions.api.schema.PublicAutoSchema",
     "EXCEPTION_HANDLER": "positions.api.errors.public_exception_handler",
     "DATE_FORMAT": "iso-8601",
 }

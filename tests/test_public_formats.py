@@ -8,6 +8,7 @@ import pytest
 import yaml
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.core.management import call_command
 from openapi_spec_validator import validate
 
 from positions.models import Actor
@@ -101,6 +102,17 @@ def test_shifts_as_csv_match_the_json(api_client, series):
     }
 
 
+def test_a_single_stance_as_csv_is_one_row(api_client, series):
+    stance = api_client.get("/api/stances/", {"actor": "eric-adams"}).json()["results"][0]
+    (row,) = csv_rows(api_client, f"/api/stances/{stance['id']}/")
+    assert (row["id"], row["actor"], row["position"], row["summary"]) == (
+        str(stance["id"]),
+        "eric-adams",
+        "-2",
+        stance["summary"],
+    )
+
+
 def test_an_empty_csv_still_has_its_header_and_a_long_one_links_the_next_page(api_client, series):
     response = api_client.get("/api/shifts/", {"format": "csv", "kind": "softening"})
     assert response.content.decode().splitlines() == [
@@ -144,6 +156,17 @@ def test_the_openapi_schema_validates_and_describes_every_endpoint(api_client):
     stance_parameters = {p["name"] for p in schema["paths"]["/api/stances/"]["get"]["parameters"]}
     assert {"actor", "policy", "position_min", "stated_after", "q", "ordering", "cursor"} <= stance_parameters
     assert {"kind", "actor"} <= {p["name"] for p in schema["paths"]["/api/shifts/"]["get"]["parameters"]}
+
+
+def test_the_schema_generates_without_warnings_and_documents_the_error_shape(tmp_path):
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    schema = yaml.safe_load(target.read_text())
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"status", "code", "message", "errors"}
+    stance_list = schema["paths"]["/api/stances/"]["get"]["responses"]
+    assert {"200", "400", "404", "429"} <= set(stance_list)
+    assert stance_list["400"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
 
 
 def test_the_docs_page_renders_with_local_assets_only(api_client):

@@ -9,6 +9,7 @@ import datetime
 import django_filters
 from django import forms
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from positions.models import Actor, Policy, Stance
@@ -32,7 +33,12 @@ class IsoDateFilter(django_filters.DateFilter):
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
-    """Several slugs, each checked against the database (for a relation the model does not have directly)."""
+    """Several slugs (``?actor=a&actor=b``), each checked against the database."""
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """One slug, checked against the database."""
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -48,7 +54,7 @@ UNKNOWN_SLUG = {"invalid_choice": "Select a valid choice. %(value)s is not one o
 
 
 def actor_filter() -> django_filters.Filter:
-    return django_filters.ModelMultipleChoiceFilter(
+    return SlugsFilter(
         field_name="actor__slug",
         to_field_name="slug",
         queryset=Actor.objects.all(),
@@ -57,7 +63,7 @@ def actor_filter() -> django_filters.Filter:
 
 
 def policy_filter() -> django_filters.Filter:
-    return django_filters.ModelMultipleChoiceFilter(
+    return SlugsFilter(
         field_name="policy__slug",
         to_field_name="slug",
         queryset=Policy.objects.all(),
@@ -66,7 +72,7 @@ def policy_filter() -> django_filters.Filter:
 
 
 def topic_filter() -> django_filters.Filter:
-    return django_filters.ModelChoiceFilter(
+    return SlugFilter(
         field_name="policy",
         to_field_name="slug",
         queryset=Policy.objects.all(),
@@ -245,7 +251,7 @@ class ActorFilter(django_filters.FilterSet):
 
 
 class PolicyFilter(django_filters.FilterSet):
-    parent = django_filters.ModelChoiceFilter(
+    parent = SlugFilter(
         field_name="parent__slug",
         to_field_name="slug",
         queryset=Policy.objects.all(),

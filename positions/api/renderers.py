@@ -40,7 +40,11 @@ class FlatCSVRenderer(CSVRenderer):
         if columns is None or (response is not None and response.status_code >= 400):
             # Errors (and anything without declared columns) keep their own keys.
             return super().render(data, media_type, renderer_context)
-        items = data.get("results", []) if isinstance(data, dict) else data
+        if isinstance(data, dict):
+            # A page gives its results; a detail view is a single row.
+            items = data["results"] if "results" in data else [data]
+        else:
+            items = data
         if isinstance(data, dict) and data.get("next") and response is not None:
             response["Link"] = f'<{data["next"]}>; rel="next"'
         rows = [{column: cell(pluck(item, path)) for column, path in columns.items()} for item in items]

@@ -160,3 +160,15 @@ class PolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = Policy
         fields = ["slug", "name", "description", "parent", "children", "published_stance_count"]
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one shape of every error response (see ``positions.api.errors``)."""
+
+    status = serializers.IntegerField(help_text="The HTTP status code, repeated.")
+    code = serializers.CharField(help_text="invalid, not_found, method_not_allowed, throttled…")
+    message = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Each bad query parameter with its problems; empty unless the error is about parameters.",
+    )
