@@ -150,12 +150,8 @@ class StanceEvidenceInline(admin.TabularInline):
 @admin.register(Stance)
 class StanceAdmin(HistoryAdmin):
     form = StanceForm
-    ordering = [
-        "actor__name",
-        "policy__name",
-        "stated_on",
-        "pk",
-    ]  # explicit: the count annotation groups rows, which drops Meta.ordering
+    # explicit: the count annotation groups rows, which drops Meta.ordering
+    ordering = ["actor__name", "policy__name", "stated_on", "pk"]
     list_display = [
         "summary",
         "actor",

@@ -1,6 +1,7 @@
 """Editors curate sources, excerpts, actors, policies and stances in the admin."""
 
 import datetime
+import html
 
 import pytest
 from django.urls import reverse
@@ -268,6 +269,21 @@ def test_a_quote_not_found_on_the_source_page_is_refused_and_nothing_is_saved(ed
     assert "This quote was not found in the source" in response.content.decode()
     source.refresh_from_db()
     assert source.title != "Changed title"
+    assert not source.excerpts.exists()
+
+
+def test_the_same_passage_pasted_twice_on_the_source_page_is_refused(editor_client):
+    source = SourceFactory()
+    data = source_form(
+        source,
+        **management_form("excerpts", total=2),
+        **{"excerpts-0-quote": "as written", "excerpts-1-quote": "as written"},
+        **{"excerpts-1-prefix": "", "excerpts-1-suffix": ""},
+    )
+
+    response = editor_client.post(admin_url(source, "change", source.pk), data)
+
+    assert "is already an excerpt: use that one." in html.unescape(response.content.decode())
     assert not source.excerpts.exists()
 
 
