@@ -120,6 +120,7 @@ def test_stances_can_be_ordered_and_paged_through_in_that_order(api_client, stan
         ({"position": "3"}, "position", "3"),
         ({"position_min": "1.5"}, "position_min", "whole number"),
         ({"position_max": "abc"}, "position_max", "whole number"),
+        ({"position_min": "99999999999999999999"}, "position_min", "less than or equal to 2"),
         ({"stated_after": "2025-02-30"}, "stated_after", "valid date"),
         ({"stated_before": "last week"}, "stated_before", "valid date"),
         ({"evidence_kind": "rumour"}, "evidence_kind", "rumour"),
@@ -157,6 +158,8 @@ def test_a_forged_cursor_with_a_position_that_is_not_a_date_is_a_400(api_client,
         ("/api/sources/", {"ordering": "text"}, "ordering"),
         ("/api/positions/", {"topic": "nothing"}, "topic"),
         ("/api/positions/", {"position": "-3"}, "position"),
+        ("/api/positions/", {"as_of": "9999-12-31"}, "as_of"),
+        ("/api/positions/", {"as_of": "0001-01-01"}, "as_of"),
         ("/api/policies/defund-the-nypd/timeline/", {"actor": "nobody"}, "actor"),
     ],
 )
@@ -170,3 +173,26 @@ def test_a_page_past_the_end_is_a_404(api_client, stances):
     response = api_client.get("/api/actors/", {"page": 99})
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/stances/99999999999999999999999/", 404),
+        ("/api/stances/?format=xml", 404),
+        ("/api/actors/?page=-1", 404),
+        ("/api/shifts/?page=99999999999999999999999", 404),
+        ("/api/stances/?page_size=0", 400),
+        ("/api/positions/?as_of=9999-12-31", 400),
+        ("/api/stances/?q=%27%22%29%28%26%7C%21%3A*", 200),
+        ("/api/stances/?stated_after=0001-01-01&stated_before=9999-12-31", 200),
+    ],
+)
+def test_odd_requests_get_a_clear_answer_never_a_500(api_client, stances, url, status):
+    response = api_client.get(url)
+    assert response.status_code == status
+    body = response.json()
+    if status == 200:
+        assert "results" in body
+    else:
+        assert (body["status"], set(body)) == (status, {"status", "code", "message", "errors"})

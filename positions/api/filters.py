@@ -8,6 +8,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -94,8 +95,12 @@ class StanceFilter(TopicMixin, django_filters.FilterSet):
     position = django_filters.TypedChoiceFilter(
         choices=Stance.Position.choices, coerce=int, help_text="Exact position, −2 to 2."
     )
-    position_min = IntegerFilter(field_name="position", lookup_expr="gte", help_text="Position at least this.")
-    position_max = IntegerFilter(field_name="position", lookup_expr="lte", help_text="Position at most this.")
+    position_min = IntegerFilter(
+        field_name="position", lookup_expr="gte", min_value=-2, max_value=2, help_text="Position at least this."
+    )
+    position_max = IntegerFilter(
+        field_name="position", lookup_expr="lte", min_value=-2, max_value=2, help_text="Position at most this."
+    )
     stated_after = IsoDateFilter(
         field_name="stated_on", lookup_expr="gte", help_text="Stated on or after this day (YYYY-MM-DD)."
     )
@@ -138,6 +143,8 @@ class StanceFilter(TopicMixin, django_filters.FilterSet):
 class PositionFilter(TopicMixin, django_filters.FilterSet):
     as_of = IsoDateFilter(
         method="filter_as_of",
+        # The month and year rules look a day ahead and a month back: keep clear of the calendar's ends.
+        validators=[MinValueValidator(datetime.date(2, 1, 1)), MaxValueValidator(datetime.date(9999, 12, 30))],
         help_text="Where everyone stood at the end of this day (YYYY-MM-DD); today when omitted. A stance "
         "dated only to a month or a year counts from the last day of that month or year.",
     )
