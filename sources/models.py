@@ -61,8 +61,12 @@ class Source(models.Model):
 
     @property
     def missing_fields(self) -> list[str]:
-        """Metadata the ingested file did not give, which an editor should supply."""
-        fields = ("title", "publisher", "byline", "published_on", "url")
+        """Metadata the ingested file did not give, which an editor should supply.
+
+        The URL is optional (not every document is online), so it is not counted; the same
+        fields make ``Source.objects.needing_attention()``.
+        """
+        fields = ("title", "publisher", "byline", "published_on")
         return [self._meta.get_field(name).verbose_name for name in fields if not getattr(self, name)]
 
 

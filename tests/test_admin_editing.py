@@ -315,7 +315,7 @@ def test_a_source_added_by_hand_gets_its_fingerprint(editor_client):
     source = Source.objects.get(slug="press-release")
     assert response.status_code == 302
     assert source.sha256 == Source.digest("We support crisis teams.")
-    assert source.missing_fields == ["publisher", "byline", "published on", "url"]
+    assert source.missing_fields == ["publisher", "byline", "published on"]
 
 
 # Saving stances ------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ def test_ingesting_a_file_stores_its_exact_text_hash_and_parsed_metadata(tmp_pat
         datetime.date(2025, 8, 30),
     )
     assert source.original_filename == "article.txt"
-    assert source.missing_fields == ["title", "url"]
+    assert source.missing_fields == ["title"]
 
 
 @pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_ingest_source_command_reports_each_file_and_what_needs_attention(tmp_pa
     output = capsys.readouterr().out
     assert "created: first (" in output
     assert "created: second (" in output
-    assert "needs attention: title, publisher, byline, published on, url unknown" in output
+    assert "needs attention: title, publisher, byline, published on unknown" in output
     assert set(Source.objects.values_list("slug", flat=True)) == {"first", "second"}
 
 
