@@ -10,8 +10,6 @@ import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from positions.models import Actor, Policy, Stance
 from positions.timeline import Shift, ShiftKind
@@ -32,14 +30,29 @@ class IsoDateFilter(django_filters.DateFilter):
         super().__init__(*args, **kwargs)
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string"}})
+# Django's single-choice message does not say which value was wrong; the multiple-choice one does.
+UNKNOWN_SLUG = {"invalid_choice": "Select a valid choice. %(value)s is not one of the available choices."}
+
+
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
     """Several slugs (``?actor=a&actor=b``), each checked against the database."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
 
-@extend_schema_field(OpenApiTypes.STR)
+    def get_filter_predicate(self, value):
+        # Filter on the object the slug named, not on the slug against the relation's primary key.
+        return {self.field_name: value}
+
+
 class SlugFilter(django_filters.ModelChoiceFilter):
     """One slug, checked against the database."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("error_messages", UNKNOWN_SLUG)
+        super().__init__(*args, **kwargs)
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -50,35 +63,20 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
-# Django's single-choice message does not say which value was wrong; the multiple-choice one does.
-UNKNOWN_SLUG = {"invalid_choice": "Select a valid choice. %(value)s is not one of the available choices."}
-
-
-def actor_filter() -> django_filters.Filter:
+def slugs_filter(field: str, model) -> django_filters.Filter:
+    """``?actor=a&actor=b``: stances whose ``field`` has one of these slugs."""
     return SlugsFilter(
-        field_name="actor__slug",
-        to_field_name="slug",
-        queryset=Actor.objects.all(),
-        help_text="Actor slug; repeat the parameter for several.",
-    )
-
-
-def policy_filter() -> django_filters.Filter:
-    return SlugsFilter(
-        field_name="policy__slug",
-        to_field_name="slug",
-        queryset=Policy.objects.all(),
-        help_text="Policy slug; repeat the parameter for several.",
+        field_name=field,
+        queryset=model.objects.all(),
+        help_text=f"{model._meta.verbose_name.capitalize()} slug; repeat the parameter for several.",
     )
 
 
 def topic_filter() -> django_filters.Filter:
     return SlugFilter(
         field_name="policy",
-        to_field_name="slug",
         queryset=Policy.objects.all(),
         method="filter_topic",
-        error_messages=UNKNOWN_SLUG,
         help_text="Policy slug: that policy and every policy beneath it.",
     )
 
@@ -89,8 +87,8 @@ class TopicMixin:
 
 
 class StanceFilter(TopicMixin, django_filters.FilterSet):
-    actor = actor_filter()
-    policy = policy_filter()
+    actor = slugs_filter("actor", Actor)
+    policy = slugs_filter("policy", Policy)
     topic = topic_filter()
     position = django_filters.TypedChoiceFilter(
         choices=Stance.Position.choices, coerce=int, help_text="Exact position, −2 to 2."
@@ -109,7 +107,6 @@ class StanceFilter(TopicMixin, django_filters.FilterSet):
     )
     evidence_kind = django_filters.ChoiceFilter(choices=Stance.EvidenceKind.choices)
     source = SlugsFilter(
-        to_field_name="slug",
         queryset=Source.objects.all(),
         method="filter_source",
         help_text="Source slug: stances with an excerpt from that source; repeat for several.",
@@ -130,8 +127,8 @@ class StanceFilter(TopicMixin, django_filters.FilterSet):
         model = Stance
         fields = []
 
-    def filter_source(self, queryset, name, sources):
-        return queryset.with_excerpt_from(source__in=sources) if sources else queryset
+    def filter_source(self, queryset, name, value: str):  # the hint types the parameter in the schema
+        return queryset.with_excerpt_from(source__in=value) if value else queryset
 
     def filter_publisher(self, queryset, name, publisher):
         return queryset.with_excerpt_from(source__publisher__iexact=publisher)
@@ -148,8 +145,8 @@ class PositionFilter(TopicMixin, django_filters.FilterSet):
         help_text="Where everyone stood at the end of this day (YYYY-MM-DD); today when omitted. A stance "
         "dated only to a month or a year counts from the last day of that month or year.",
     )
-    actor = actor_filter()
-    policy = policy_filter()
+    actor = slugs_filter("actor", Actor)
+    policy = slugs_filter("policy", Policy)
     topic = topic_filter()
     position = django_filters.TypedChoiceFilter(
         choices=Stance.Position.choices, coerce=int, help_text="Only actors whose latest position is this."
@@ -181,8 +178,8 @@ class PositionFilter(TopicMixin, django_filters.FilterSet):
 class ShiftFilter(TopicMixin, django_filters.FilterSet):
     """Selects the series by actor, policy and topic in the database; kind and dates apply to the shifts."""
 
-    actor = actor_filter()
-    policy = policy_filter()
+    actor = slugs_filter("actor", Actor)
+    policy = slugs_filter("policy", Policy)
     topic = topic_filter()
     kind = django_filters.MultipleChoiceFilter(
         choices=[(kind.value, kind.value) for kind in ShiftKind],
@@ -232,7 +229,7 @@ class ShiftFilter(TopicMixin, django_filters.FilterSet):
 
 
 class ActorTimelineFilter(TopicMixin, django_filters.FilterSet):
-    policy = policy_filter()
+    policy = slugs_filter("policy", Policy)
     topic = topic_filter()
 
     class Meta:
@@ -241,7 +238,7 @@ class ActorTimelineFilter(TopicMixin, django_filters.FilterSet):
 
 
 class PolicyTimelineFilter(django_filters.FilterSet):
-    actor = actor_filter()
+    actor = slugs_filter("actor", Actor)
 
     class Meta:
         model = Stance
@@ -259,10 +256,7 @@ class ActorFilter(django_filters.FilterSet):
 
 class PolicyFilter(django_filters.FilterSet):
     parent = SlugFilter(
-        field_name="parent__slug",
-        to_field_name="slug",
         queryset=Policy.objects.all(),
-        error_messages=UNKNOWN_SLUG,
         help_text="Slug of the broader topic.",
     )
     ordering = StableOrderingFilter(fields=(("name", "name"), ("slug", "slug")), help_text="name or slug.")

@@ -117,9 +117,19 @@ class StanceViewSet(PublicAPIMixin, CSVMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class TimelineMixin:
-    """A list of stances, each serialized as a step of its series (``positions.timeline``)."""
+    """Stances of one actor or one policy (``series_owner``, by slug), each serialized as a step of its
+    series (``positions.timeline``), series after series in date order."""
 
     serializer_class = TimelineEntrySerializer
+    series_owner: type[Actor] | type[Policy]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no slug
+            return Stance.objects.none()
+        owner = get_object_or_404(self.series_owner, slug=self.kwargs["slug"])
+        stances = Stance.objects.published().filter(**{self.series_owner._meta.model_name: owner})
+        # Excerpts and their sources are printed for every entry: fetched in one query, not N.
+        return stances.with_evidence().chronological()
 
     def get_serializer(self, *args, **kwargs):
         if args and kwargs.get("many"):
@@ -134,27 +144,15 @@ class TimelineMixin:
 class ActorTimelineView(PublicAPIMixin, TimelineMixin, generics.ListAPIView):
     """An actor's published stances, grouped by policy and in date order, each marked with its change."""
 
+    series_owner = Actor
     filterset_class = ActorTimelineFilter
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # the schema generator has no slug
-            return Stance.objects.none()
-        actor = get_object_or_404(Actor, slug=self.kwargs["slug"])
-        # Excerpts and their sources are printed for every entry: fetched in one query, not N.
-        return Stance.objects.published().for_actor(actor).with_evidence().chronological()
 
 
 class PolicyTimelineView(PublicAPIMixin, TimelineMixin, generics.ListAPIView):
     """Every actor's series of published stances on one policy, actor by actor, in date order."""
 
+    series_owner = Policy
     filterset_class = PolicyTimelineFilter
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # the schema generator has no slug
-            return Stance.objects.none()
-        policy = get_object_or_404(Policy, slug=self.kwargs["slug"])
-        # Excerpts and their sources are printed for every entry: fetched in one query, not N.
-        return Stance.objects.published().for_policy(policy).with_evidence().chronological()
 
 
 class PositionListView(PublicAPIMixin, CSVMixin, generics.ListAPIView):
