@@ -230,3 +230,12 @@ def test_anonymous_clients_are_throttled_at_the_configured_rate(api_client, sett
         assert int(response["Retry-After"]) > 0
     finally:
         cache.clear()
+
+
+def test_a_head_request_gets_the_headers_of_the_get_without_a_body(api_client, series):
+    get = api_client.get("/api/positions/")
+    head = api_client.head("/api/positions/")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["ETag"] == get["ETag"]
+    assert api_client.head("/api/positions/", HTTP_IF_NONE_MATCH=get["ETag"]).status_code == 304

@@ -201,3 +201,11 @@ def test_the_browsable_api_renders_for_a_browser(api_client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert b"Stance" in response.content
+
+
+def test_policies_filter_by_their_topic(api_client):
+    policing = PolicyFactory(name="Policing", slug="policing")
+    PolicyFactory(name="Defund the NYPD", slug="defund-the-nypd", parent=policing)
+    PolicyFactory(name="Housing", slug="housing")
+    data = get_json(api_client, "/api/policies/", parent="policing")
+    assert [policy["slug"] for policy in data["results"]] == ["defund-the-nypd"]
