@@ -86,10 +86,19 @@ class TopicMixin:
         return queryset.filter(policy__in=Policy.objects.with_descendants_of([topic.slug]))
 
 
-class StanceFilter(TopicMixin, django_filters.FilterSet):
+class SeriesFilter(TopicMixin, django_filters.FilterSet):
+    """Selects series: by actor, by policy, by topic (a policy with all beneath it)."""
+
     actor = slugs_filter("actor", Actor)
     policy = slugs_filter("policy", Policy)
     topic = topic_filter()
+
+    class Meta:
+        model = Stance
+        fields = []
+
+
+class StanceFilter(SeriesFilter):
     position = django_filters.TypedChoiceFilter(
         choices=Stance.Position.choices, coerce=int, help_text="Exact position, −2 to 2."
     )
@@ -137,7 +146,7 @@ class StanceFilter(TopicMixin, django_filters.FilterSet):
         return queryset.search(text)
 
 
-class PositionFilter(TopicMixin, django_filters.FilterSet):
+class PositionFilter(SeriesFilter):
     as_of = IsoDateFilter(
         method="filter_as_of",
         # The month and year rules look a day ahead and a month back: keep clear of the calendar's ends.
@@ -145,9 +154,6 @@ class PositionFilter(TopicMixin, django_filters.FilterSet):
         help_text="Where everyone stood at the end of this day (YYYY-MM-DD); today when omitted. A stance "
         "dated only to a month or a year counts from the last day of that month or year.",
     )
-    actor = slugs_filter("actor", Actor)
-    policy = slugs_filter("policy", Policy)
-    topic = topic_filter()
     position = django_filters.TypedChoiceFilter(
         choices=Stance.Position.choices, coerce=int, help_text="Only actors whose latest position is this."
     )
@@ -175,12 +181,9 @@ class PositionFilter(TopicMixin, django_filters.FilterSet):
         return queryset  # applied first, in filter_queryset
 
 
-class ShiftFilter(TopicMixin, django_filters.FilterSet):
+class ShiftFilter(SeriesFilter):
     """Selects the series by actor, policy and topic in the database; kind and dates apply to the shifts."""
 
-    actor = slugs_filter("actor", Actor)
-    policy = slugs_filter("policy", Policy)
-    topic = topic_filter()
     kind = django_filters.MultipleChoiceFilter(
         choices=[(kind.value, kind.value) for kind in ShiftKind],
         method="keep_queryset",
