@@ -223,7 +223,6 @@ class Stance(models.Model):
         max_length=10,
         choices=Status,
         default=Status.DRAFT,
-        db_index=True,
         help_text="Only published stances are shown to the public.",
     )
     editor_notes = models.TextField(blank=True, help_text="Internal notes for editors. Never published.")

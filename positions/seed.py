@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from sources import anchoring
 from sources.ingest import IngestError, ingest_file
@@ -281,4 +281,16 @@ def load_seed(*, directory: Path = DEFAULT_DIRECTORY) -> SeedReport:
     load_policies(directory, report)
     load_actors(directory, report)
     load_stances(directory, report)
+    if report.changed:
+        analyze_tables()
     return report
+
+
+def analyze_tables() -> None:
+    """Refresh the query planner's statistics after a bulk load.
+
+    PostgreSQL's autovacuum would get there eventually; SQLite never does by itself, and without
+    statistics its planner picks plans that pair every stance with every excerpt on a page.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

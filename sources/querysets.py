@@ -21,9 +21,13 @@ class SourceQuerySet(models.QuerySet):
         """Only the excerpts backing a published stance, each with those stances' ids, in two more queries."""
         from .models import Excerpt
 
-        stance_model = apps.get_model("positions", "Stance")
+        evidence_model = apps.get_model("positions", "StanceEvidence")
+        # The links, not the stances, with published ids as an uncorrelated subquery: a lookup by excerpt
+        # id. Joining stances instead let SQLite's planner pair every published stance with every excerpt.
+        published_ids = apps.get_model("positions", "Stance").objects.filter(status=PUBLISHED).values("pk")
+        published_links = evidence_model.objects.filter(stance__in=published_ids).only("stance_id", "excerpt_id")
         excerpts = Excerpt.objects.published().prefetch_related(
-            models.Prefetch("stances", queryset=stance_model.objects.filter(status=PUBLISHED).only("pk").order_by("pk"))
+            models.Prefetch("evidence", queryset=published_links.order_by("stance_id"), to_attr="published_evidence")
         )
         return self.prefetch_related(models.Prefetch("excerpts", queryset=excerpts.order_by("start", "pk")))
 
@@ -34,7 +38,7 @@ class ExcerptQuerySet(models.QuerySet):
 
     def published(self):
         """Excerpts that back at least one published stance: the only ones the public sees."""
-        evidence = apps.get_model("positions", "StanceEvidence").objects.filter(
-            excerpt=models.OuterRef("pk"), stance__status=PUBLISHED
-        )
-        return self.filter(models.Exists(evidence))
+        # An uncorrelated IN: computed once, where a correlated EXISTS led SQLite's planner to walk
+        # every published stance for every excerpt.
+        evidence = apps.get_model("positions", "StanceEvidence").objects.filter(stance__status=PUBLISHED)
+        return self.filter(pk__in=evidence.values("excerpt_id"))

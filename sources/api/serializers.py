@@ -6,13 +6,15 @@ from sources.models import Excerpt, Source
 
 
 class PublicExcerptSerializer(serializers.ModelSerializer):
-    stances = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True, help_text="Ids of the published stances this quote backs."
-    )
+    stances = serializers.SerializerMethodField(help_text="Ids of the published stances this quote backs.")
 
     class Meta:
         model = Excerpt
         fields = ["quote", "start", "end", "stances"]
+
+    def get_stances(self, excerpt: Excerpt) -> list[int]:
+        # Filled by SourceQuerySet.with_published_excerpts().
+        return [link.stance_id for link in excerpt.published_evidence]
 
 
 class SourceSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from positions.models import Actor, Policy, Stance, StanceEvidence
+from positions.seed import analyze_tables
 from sources.models import Excerpt, Source
 
 ENDPOINTS = [
@@ -52,6 +53,7 @@ class Command(BaseCommand):
             if synthetic:
                 self.stdout.write(f"Generating {synthetic} synthetic stances (rolled back afterwards)…")
                 actor, policy = generate(synthetic)
+                analyze_tables()
             if not Actor.objects.filter(slug=actor).exists() or not Policy.objects.filter(slug=policy).exists():
                 raise CommandError(f"Actor “{actor}” or policy “{policy}” not found: run load_seed first.")
             self.report(repeat, actor=actor, policy=policy)
