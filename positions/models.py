@@ -109,7 +109,11 @@ class Role(models.Model):
         return f"{self.actor}: {self.title}{where}"
 
     def was_held_on(self, day: datetime.date) -> bool:
-        return (self.start_on is None or self.start_on <= day) and (self.end_on is None or day <= self.end_on)
+        return self.was_held_during(day, day)
+
+    def was_held_during(self, first: datetime.date, last: datetime.date) -> bool:
+        """True when the role was held at some point from ``first`` to ``last``; unknown ends are open."""
+        return (self.start_on is None or self.start_on <= last) and (self.end_on is None or first <= self.end_on)
 
 
 class Policy(models.Model):
@@ -272,6 +276,24 @@ class Stance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} on {self.policy}: {self.get_position_display()} ({self.stated_on_display})"
+
+    @property
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        """First and last day the date could mean: one day, a month or a year."""
+        first = self.stated_on
+        if self.date_precision == self.DatePrecision.YEAR:
+            return first, first.replace(month=12, day=31)
+        if self.date_precision == self.DatePrecision.MONTH:
+            following = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+            return first, following - datetime.timedelta(days=1)
+        return first, first
+
+    @property
+    def capacity(self) -> list["Role"]:
+        """The actor's roles held when the stance was taken (any time in its period), so a reader
+        knows in what capacity it was taken. Uses the actor's prefetched roles when there are any."""
+        first, last = self.period
+        return [role for role in self.actor.roles.all() if role.was_held_during(first, last)]
 
     @property
     def stated_on_display(self) -> str:

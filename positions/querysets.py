@@ -161,12 +161,21 @@ class StanceQuerySet(models.QuerySet):
         return self.known_by(day).latest_per_actor_and_policy()
 
     def with_evidence(self):
-        """Actor, policy and every excerpt with its source, in a fixed number of queries."""
+        """Actor with the roles that give each stance its capacity, policy, and every excerpt with its
+        source, in a fixed number of queries."""
         from sources.models import Excerpt
+
+        from .models import Role
 
         return self.select_related("actor", "policy").prefetch_related(
             models.Prefetch(
                 "excerpts",
                 queryset=Excerpt.objects.select_related("source").defer("source__text").order_by("start"),
-            )
+            ),
+            models.Prefetch(
+                "actor__roles",
+                queryset=Role.objects.select_related("organization").order_by(
+                    models.F("start_on").asc(nulls_first=True), "pk"
+                ),
+            ),
         )

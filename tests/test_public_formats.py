@@ -32,7 +32,9 @@ def series():
         excerpts=[ExcerptFactory(source=source), ExcerptFactory(source=source, quote="would not work")],
     )
     StanceFactory(actor=mamdani, policy=defund, position=-1, stated_on=datetime.date(2025, 8, 20))
-    StanceFactory(actor=ActorFactory(slug="eric-adams"), policy=defund, position=-2)
+    StanceFactory(
+        actor=ActorFactory(slug="eric-adams"), policy=defund, position=-2, stated_on=datetime.date(2025, 2, 1)
+    )
 
 
 def csv_rows(client, url: str, **params) -> list[dict[str, str]]:

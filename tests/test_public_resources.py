@@ -88,8 +88,16 @@ def test_a_stance_shows_its_position_date_precision_and_every_excerpt_with_its_s
         url="https://example.org/cnn-mamdani",
     )
     excerpt = ExcerptFactory(source=source, quote="we will fund crisis teams")
+    mamdani = ActorFactory(slug="zohran-mamdani", name="Zohran Mamdani")
+    city = ActorFactory(slug="city-of-new-york", name="City of New York")
+    # Roles held at some point in August 2025 are the capacity of a stance dated to that month.
+    RoleFactory(actor=mamdani, title="Assembly member", start_on=datetime.date(2021, 1, 1))
+    RoleFactory(actor=mamdani, title="Nominee", organization=city, start_on=datetime.date(2025, 8, 20))
+    RoleFactory(
+        actor=mamdani, title="Candidate", start_on=datetime.date(2020, 1, 1), end_on=datetime.date(2020, 12, 31)
+    )
     stance = StanceFactory(
-        actor=ActorFactory(slug="zohran-mamdani", name="Zohran Mamdani"),
+        actor=mamdani,
         policy=PolicyFactory(slug="department-of-community-safety", name="Department of Community Safety"),
         position=Stance.Position.STRONGLY_SUPPORT,
         stated_on=datetime.date(2025, 8, 1),
@@ -114,6 +122,15 @@ def test_a_stance_shows_its_position_date_precision_and_every_excerpt_with_its_s
         "evidence_kind_label": "A report of the actor's words",
         "qualifier": "",
         "summary": "Will fund crisis teams",
+        "capacity": [
+            {"title": "Assembly member", "organization": None, "start_on": "2021-01-01", "end_on": None},
+            {
+                "title": "Nominee",
+                "organization": {"slug": "city-of-new-york", "name": "City of New York"},
+                "start_on": "2025-08-20",
+                "end_on": None,
+            },
+        ],
         "excerpts": [
             {
                 "quote": "we will fund crisis teams",

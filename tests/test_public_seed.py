@@ -58,3 +58,22 @@ def test_the_seeds_drafts_are_invisible(api_client, seeded):
     assert page["next"] is None
     assert shown == set(Stance.objects.published().values_list("pk", flat=True))
     assert not shown & set(drafts.values_list("pk", flat=True))
+
+
+def test_each_stance_says_in_what_capacity_it_was_taken(api_client, seeded):
+    entries = api_client.get("/api/actors/zohran-mamdani/timeline/", {"page_size": 100}).json()["results"]
+
+    def capacity(policy: str, stated_on: str) -> set[str]:
+        (entry,) = [e for e in entries if e["policy"]["slug"] == policy and e["stated_on"] == stated_on]
+        return {role["title"] for role in entry["capacity"]}
+
+    # June 2020: a candidate, not yet in the Assembly.
+    assert capacity("defund-the-nypd", "2020-06-01") == set()
+    # August 2025 (month precision): the Democratic nominee, still an Assembly member.
+    assert capacity("defund-the-nypd", "2025-08-01") == {
+        "Member of the New York State Assembly",
+        "Democratic nominee for Mayor of New York City",
+    }
+    # 19 November 2025: mayor-elect.
+    assert "Mayor-elect of New York City" in capacity("keep-tisch-as-commissioner", "2025-11-19")
+    assert "Democratic nominee for Mayor of New York City" not in capacity("keep-tisch-as-commissioner", "2025-11-19")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from positions.models import Policy, Stance
-from tests.factories import ActorFactory, ExcerptFactory, PolicyFactory, SourceFactory, StanceFactory
+from tests.factories import ActorFactory, ExcerptFactory, PolicyFactory, RoleFactory, SourceFactory, StanceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ def day(text: str) -> datetime.date:
 def mamdani_on_policing():
     """Two series of one actor: a reversal on defunding, and a move from noncommittal on Tisch."""
     mamdani = ActorFactory(name="Zohran Mamdani", slug="zohran-mamdani")
+    RoleFactory(actor=mamdani, title="Democratic nominee for mayor", start_on=day("2025-06-24"))
     defund = PolicyFactory(name="Defund the NYPD", slug="defund-the-nypd")
     tisch = PolicyFactory(name="Keep Tisch as commissioner", slug="keep-tisch-as-commissioner")
     tweets = SourceFactory(

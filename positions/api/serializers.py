@@ -40,6 +40,14 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = ["quote", "start", "end", "source"]
 
 
+class RoleSerializer(serializers.ModelSerializer):
+    organization = ActorRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Role
+        fields = ["title", "organization", "start_on", "end_on"]
+
+
 class StanceSerializer(serializers.ModelSerializer):
     """One published stance with its evidence."""
 
@@ -48,6 +56,9 @@ class StanceSerializer(serializers.ModelSerializer):
     position_label = serializers.CharField(source="get_position_display")
     stated_on_display = serializers.CharField(help_text="The date as precisely as it is known, e.g. June 2020.")
     evidence_kind_label = serializers.CharField(source="get_evidence_kind_display")
+    capacity = RoleSerializer(
+        many=True, help_text="The actor's roles at the time the stance was taken (any time in its period)."
+    )
     excerpts = EvidenceSerializer(many=True)
 
     class Meta:
@@ -65,6 +76,7 @@ class StanceSerializer(serializers.ModelSerializer):
             "evidence_kind_label",
             "qualifier",
             "summary",
+            "capacity",
             "excerpts",
         ]
 
@@ -109,14 +121,6 @@ class ShiftSerializer(serializers.Serializer):
     magnitude = serializers.IntegerField(help_text="How far the position moved, 1 to 4.")
     from_stance = ShiftEndSerializer(source="before")
     to_stance = ShiftEndSerializer(source="after")
-
-
-class RoleSerializer(serializers.ModelSerializer):
-    organization = ActorRefSerializer(allow_null=True)
-
-    class Meta:
-        model = Role
-        fields = ["title", "organization", "start_on", "end_on"]
 
 
 class LatestPositionSerializer(serializers.ModelSerializer):
