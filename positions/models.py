@@ -17,6 +17,15 @@ wikidata_id_validator = RegexValidator(
 )
 
 
+def refuse_cycle(instance: models.Model, article_and_noun: str) -> None:
+    """Refuse a ``parent`` chain that leads back to ``instance`` (it would nest inside itself)."""
+    ancestor = instance.parent
+    while ancestor is not None and instance.pk is not None:
+        if ancestor.pk == instance.pk:
+            raise ValidationError({"parent": f"{article_and_noun} cannot sit within itself."})
+        ancestor = ancestor.parent
+
+
 class Actor(models.Model):
     """A person, organization, government body or group that takes positions."""
 
@@ -62,11 +71,7 @@ class Actor(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        ancestor = self.parent
-        while ancestor is not None:
-            if ancestor.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": "An actor cannot sit within itself."})
-            ancestor = ancestor.parent
+        refuse_cycle(self, "An actor")
 
 
 class Role(models.Model):
@@ -143,11 +148,7 @@ class Policy(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        ancestor = self.parent
-        while ancestor is not None:
-            if ancestor.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": "A policy cannot sit within itself."})
-            ancestor = ancestor.parent
+        refuse_cycle(self, "A policy")
 
 
 def first_day_of_period(day: datetime.date, precision: str) -> datetime.date:

@@ -123,6 +123,16 @@ def test_an_actor_cannot_sit_within_itself():
         city.full_clean()
 
 
+def test_a_policy_cannot_sit_within_its_own_subtopic():
+    safety = PolicyFactory(name="Public safety")
+    policing = PolicyFactory(parent=safety)
+    defund = PolicyFactory(parent=policing)
+    safety.parent = defund
+    with pytest.raises(ValidationError) as error:
+        safety.full_clean()
+    assert error.value.message_dict["parent"] == ["A policy cannot sit within itself."]
+
+
 def test_a_role_cannot_end_before_it_starts():
     role = Role(
         actor=ActorFactory(), title="Mayor", start_on=datetime.date(2026, 1, 1), end_on=datetime.date(2025, 1, 1)
