@@ -106,4 +106,4 @@ def test_an_as_of_that_is_not_a_date_is_a_400_naming_it(api_client, bad):
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
-    assert body["errors"] == {"as_of": ["Enter a valid date."]}
+    assert body["errors"] == {"as_of": ["Enter a valid date as YYYY-MM-DD, e.g. 2025-09-01."]}

@@ -27,6 +27,7 @@ class IsoDateFilter(django_filters.DateFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        kwargs.setdefault("error_messages", {"invalid": "Enter a valid date as YYYY-MM-DD, e.g. 2025-09-01."})
         super().__init__(*args, **kwargs)
 
 
