@@ -43,7 +43,7 @@ def test_positions_on_keeping_tisch_differ_between_september_and_december_2025(a
 
     september, december = mamdani_on_tisch("2025-09-01"), mamdani_on_tisch("2025-12-01")
     assert (september["position"], september["position_label"]) == (0, "Mixed or noncommittal")
-    assert (december["position"], december["position_label"]) == (1, "Support")
+    assert (december["position"], december["position_label"]) == (2, "Strongly support")
     assert september["stated_on"] < "2025-09-01" < december["stated_on"] <= "2025-12-01"
 
 

@@ -91,7 +91,7 @@ def test_mamdani_on_keeping_tisch_moves_from_noncommittal_to_support(seeded):
         .values_list("stated_on", "position")
     )
     assert [str(day) for day, _ in positions] == ["2025-08-30", "2025-11-07", "2025-11-19"]
-    assert [position for _, position in positions] == [0, 1, 1]
+    assert [position for _, position in positions] == [0, 2, 2]
 
 
 def test_stances_in_articles_that_distinguish_civil_from_criminal_enforcement_carry_that_qualifier(seeded):
