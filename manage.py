@@ -16,6 +16,11 @@ def main():
             "available on your PYTHONPATH environment variable? Did you "
             "forget to activate a virtual environment?"
         ) from exc
+    # Commands load, ingest and check data: with read replicas configured, all their reads go to the
+    # primary too, so they see their own writes. (Requests are routed by the middleware instead.)
+    from multidb.pinning import pin_this_thread
+
+    pin_this_thread()
     execute_from_command_line(sys.argv)
 
 

@@ -99,6 +99,28 @@ DATABASES = {
 if os.environ.get("DATABASE_TEST_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
 
+# PostgreSQL read replicas (django-multidb-router): reads go to them in turn; writes, and a client's
+# reads for MULTIDB_PINNING_SECONDS after it writes (an editor saving in the admin), go to the primary.
+# Management commands run on the primary (manage.py pins them).
+REPLICA_DATABASES = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = dj_database_url.parse(
+        _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    REPLICA_DATABASES.append(_alias)
+if REPLICA_DATABASES:
+    DATABASE_ROUTERS = ["multidb.PinningReplicaRouter"]
+    # Before the session middleware: a write anywhere (a login, an admin save) pins the client.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "multidb.middleware.PinningRouterMiddleware",
+    )
+MULTIDB_PINNING_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "15"))
+MULTIDB_PINNING_COOKIE_SECURE = not DEBUG
+MULTIDB_PINNING_COOKIE_HTTPONLY = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache keeps API throttling counts across app servers; without one each process counts alone.
