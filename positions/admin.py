@@ -9,15 +9,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 
-from sources.admin import HistoryAdmin, admin_links
-from sources.models import Excerpt
+from sources import admin as sources_admin
+from sources.models import Excerpt, Source
+from stancetracker.admin import HistoryAdmin, admin_links
 
 from .models import Actor, Policy, Role, Stance, StanceEvidence
 from .publishing import StatusChange, publish_stances, unpublish_stances
 
 EXCERPT_REQUIRED = "A published stance needs at least one excerpt: add one below, or save the stance as a draft."
-EXCERPTS_CHECKED_BY_INLINE = "_excerpts_checked_by_inline"
 ACTION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 
 
@@ -88,34 +90,17 @@ class PolicyAdmin(HoldsStancesAdmin):
         return admin_links(policy.children.all()) if policy.pk else "—"
 
 
-class StanceForm(forms.ModelForm):
-    """The stance page's form, submitted together with the excerpts inline.
+class StanceEvidenceFormSet(forms.BaseInlineFormSet):
+    """The excerpts inline, submitted together with the stance form.
 
-    ``Stance.clean()`` refuses to publish a saved stance that has no excerpt saved yet,
-    so adding the first excerpt and publishing in one save would be refused. When the
-    excerpts inline is validated with this form (the admin builds it first), the stance
-    is validated as a draft and ``StanceEvidenceFormSet`` applies the excerpt rule to
-    the excerpts as submitted. Anywhere else (the history page's revert form), the
-    model's rule applies unchanged.
+    A stance published in the same save that adds its first excerpt has no excerpt saved yet, so the
+    model's own rule (``Stance.clean()``) cannot see it: this formset applies the rule to the excerpts
+    as submitted instead, and tells the stance so.
     """
 
-    def _post_clean(self) -> None:
-        publishing_with_inline = (
-            self.cleaned_data.get("status") == Stance.Status.PUBLISHED
-            and self.instance.pk is not None
-            and getattr(self.instance, EXCERPTS_CHECKED_BY_INLINE, False)
-        )
-        if publishing_with_inline:
-            self.cleaned_data["status"] = Stance.Status.DRAFT
-        super()._post_clean()
-        if publishing_with_inline:
-            self.cleaned_data["status"] = self.instance.status = Stance.Status.PUBLISHED
-
-
-class StanceEvidenceFormSet(forms.BaseInlineFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        setattr(self.instance, EXCERPTS_CHECKED_BY_INLINE, True)
+        self.instance.evidence_checked_by_form = True
 
     def clean(self) -> None:
         super().clean()
@@ -149,7 +134,6 @@ class StanceEvidenceInline(admin.TabularInline):
 
 @admin.register(Stance)
 class StanceAdmin(HistoryAdmin):
-    form = StanceForm
     # explicit: the count annotation groups rows, which drops Meta.ordering
     ordering = ["actor__name", "policy__name", "stated_on", "pk"]
     list_display = [
@@ -232,3 +216,76 @@ class StanceAdmin(HistoryAdmin):
             self.message_user(request, f"Not {done}: “{stance}”. {reason}", messages.WARNING)
         if not result.changed and not result.refused:
             self.message_user(request, f"Nothing changed: {unchanged}.")
+
+
+# --- What relies on excerpts: the sources app does not know stances, so its admins are extended here.
+
+
+def stances_relying_on(excerpt: Excerpt):
+    return excerpt.stances.select_related("actor", "policy").order_by("actor__name", "policy__name", "pk")
+
+
+class CitedExcerptFormSet(sources_admin.ExcerptInlineFormSet):
+    def clean(self) -> None:
+        # Django would refuse these too, but name the stance-excerpt links ("excerpt") rather
+        # than the stances; say which stances rely on the quote, before that message is raised.
+        refusals = [
+            ValidationError(f"“{form.instance.quote}” cannot be deleted: the stance “{stance}” relies on it.")
+            for form in self.forms
+            if form.instance.pk and self._should_delete_form(form)
+            for stance in stances_relying_on(form.instance)
+        ]
+        if refusals:
+            raise ValidationError(refusals)
+        super().clean()
+
+
+class CitedExcerptInline(sources_admin.ExcerptInline):
+    formset = CitedExcerptFormSet
+
+
+admin.site.unregister(Source)
+
+
+@admin.register(Source)
+class SourceAdmin(sources_admin.SourceAdmin):
+    inlines = [CitedExcerptInline]
+
+
+admin.site.unregister(Excerpt)
+
+
+@admin.register(Excerpt)
+class ExcerptAdmin(sources_admin.ExcerptAdmin):
+    """Excerpts, with the stances that cite each one."""
+
+    ordering = ["source", "start"]  # explicit: the count annotation groups rows, which drops Meta.ordering
+    list_display = [*sources_admin.ExcerptAdmin.list_display, "stance_count"]
+    fieldsets = [
+        *sources_admin.ExcerptAdmin.fieldsets,
+        ("Cited by", {"fields": ["used_by"]}),
+    ]
+    readonly_fields = [*sources_admin.ExcerptAdmin.readonly_fields, "used_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(stance_count=Count("evidence"))
+
+    @admin.display(description="stances", ordering="stance_count")
+    def stance_count(self, excerpt: Excerpt) -> int:
+        return excerpt.stance_count
+
+    @admin.display(description="used by stances")
+    def used_by(self, excerpt: Excerpt) -> str:
+        return admin_links(stances_relying_on(excerpt)) if excerpt.pk else "—"
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # What protects an excerpt is its link to a stance, which Django lists under the
+            # link's name ("excerpt"); name the stances instead, which editors know.
+            stances = {stance for excerpt in objs for stance in stances_relying_on(excerpt)}
+            protected = [
+                format_html('Stance: <a href="{}">{}</a>', reverse("admin:positions_stance_change", args=[s.pk]), s)
+                for s in sorted(stances, key=str)
+            ]
+        return deleted, model_count, perms_needed, protected

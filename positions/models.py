@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from sources.models import Excerpt
 
-from .querysets import ActorQuerySet, PolicyQuerySet, StanceQuerySet
+from .querysets import ActorQuerySet, EvidenceQuerySet, PolicyQuerySet, StanceQuerySet
 
 wikidata_id_validator = RegexValidator(
     r"^Q[1-9][0-9]*$", "A Wikidata ID is a Q followed by digits, e.g. Q123 (no leading zero)."
@@ -308,7 +308,9 @@ class Stance(models.Model):
         super().clean()
         if self.stated_on:
             self.stated_on = first_day_of_period(self.stated_on, self.date_precision)
-        if self.status == self.Status.PUBLISHED and self.pk and not self.evidence.exists():
+        evidence_checked_elsewhere = getattr(self, "evidence_checked_by_form", False)
+        publishing = self.status == self.Status.PUBLISHED and self.pk and not evidence_checked_elsewhere
+        if publishing and not self.evidence.exists():
             raise ValidationError({"status": "A stance needs at least one excerpt before it can be published."})
 
 
@@ -328,6 +330,7 @@ class StanceEvidence(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "excerpt"

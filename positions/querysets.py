@@ -179,3 +179,26 @@ class StanceQuerySet(models.QuerySet):
                 ),
             ),
         )
+
+
+class EvidenceQuerySet(models.QuerySet):
+    """Links between stances and the excerpts that show them."""
+
+    def published(self):
+        """Links of published stances: the only evidence the public sees."""
+        # The published ids as an uncorrelated subquery, a lookup by excerpt or stance id: joining stances
+        # instead let SQLite's planner pair every published stance with every excerpt.
+        from .models import Stance
+
+        return self.filter(stance__in=Stance.objects.published().values("pk"))
+
+    def published_excerpts_prefetch(self, to_attr: str | None = None) -> models.Prefetch:
+        """For ``Source.objects.prefetch_related()``: each source's excerpts that back a published stance,
+        in text order, each with ``published_evidence`` (its links to published stances). Two queries."""
+        from sources.models import Excerpt
+
+        links = self.published().only("stance_id", "excerpt_id").order_by("stance_id")
+        excerpts = Excerpt.objects.filter(pk__in=self.published().values("excerpt_id")).prefetch_related(
+            models.Prefetch("evidence", queryset=links, to_attr="published_evidence")
+        )
+        return models.Prefetch("excerpts", queryset=excerpts.order_by("start", "pk"), to_attr=to_attr)

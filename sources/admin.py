@@ -2,47 +2,22 @@
 
 An excerpt is added by pasting its quote: ``Excerpt.clean()`` finds it in the source
 and computes the offsets, so the forms here always run model validation and show
-start and end read-only.
-"""
+start and end read-only. An excerpt is fixed once saved: what it quotes and where cannot change
+under the records that cite it (``Excerpt.clean()`` refuses it; the forms show it read-only).
 
-from collections.abc import Iterable
+What relies on an excerpt (stances) is not this app's business: the positions app extends these
+admins to show it.
+"""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models import Count
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
+
+from stancetracker.admin import HistoryAdmin
 
 from .models import Excerpt, Source
 
 DUPLICATE_EXCERPT = "This passage of “{source}” is already an excerpt: use that one."
-
-
-def admin_links(objects: Iterable[models.Model], *, label=str) -> str:
-    """A list of links to the admin change pages of ``objects``, or a dash if there are none."""
-    items = format_html_join(
-        "",
-        '<li><a href="{}">{}</a></li>',
-        (
-            (reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]), label(obj))
-            for obj in objects
-        ),
-    )
-    return format_html("<ul>{}</ul>", items) if items else "—"
-
-
-class HistoryAdmin(SimpleHistoryAdmin):
-    """Records every change with its user and time, and lists them on the History page."""
-
-    def history_view(self, request, object_id, extra_context=None):
-        if not request.user.has_perm("auth.change_user"):
-            # Editors cannot open user accounts: name who made each change without a link
-            # (the template leaves out the link when this view name does not resolve).
-            extra_context = {**(extra_context or {}), "admin_user_view": ""}
-        return super().history_view(request, object_id, extra_context)
 
 
 class ExcerptForm(forms.ModelForm):
@@ -52,6 +27,16 @@ class ExcerptForm(forms.ModelForm):
         model = Excerpt
         fields = ["source", "quote", "prefix", "suffix"]
         widgets = {"quote": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+    def __init__(self, *args, source: Source | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if source is not None:
+            # Every row of a source's inline quotes that source: reuse it rather than fetch it per row.
+            self.instance.source = source
+        if self.instance.pk:
+            # A saved excerpt is fixed: submitted values for these are ignored (make a new excerpt instead).
+            for name in self.fields:
+                self.fields[name].disabled = True
 
     def validate_unique(self) -> None:
         super().validate_unique()
@@ -66,23 +51,10 @@ class ExcerptForm(forms.ModelForm):
 
 
 class ExcerptInlineFormSet(forms.BaseInlineFormSet):
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        # Every row quotes the source being edited: reuse it rather than fetch it per row.
-        form.instance.source = self.instance
-        return form
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "source": self.instance}
 
     def clean(self) -> None:
-        # Django would refuse these too, but name the stance-excerpt links ("excerpt") rather
-        # than the stances; say which stances rely on the quote, before that message is raised.
-        refusals = [
-            ValidationError(f"“{form.instance.quote}” cannot be deleted: the stance “{stance}” relies on it.")
-            for form in self.forms
-            if form.instance.pk and self._should_delete_form(form)
-            for stance in form.instance.stances.select_related("actor", "policy")
-        ]
-        if refusals:
-            raise ValidationError(refusals)
         super().clean()
         # Two rows pasting the same passage in one submission are not seen by validate_unique().
         seen = set()
@@ -170,8 +142,8 @@ class SourceAdmin(HistoryAdmin):
 @admin.register(Excerpt)
 class ExcerptAdmin(HistoryAdmin):
     form = ExcerptForm
-    ordering = ["source", "start"]  # explicit: the count annotation groups rows, which drops Meta.ordering
-    list_display = ["__str__", "source", "start", "end", "anchored", "stance_count"]
+    ordering = ["source", "start"]
+    list_display = ["__str__", "source", "start", "end", "anchored"]
     list_filter = ["source"]
     list_select_related = ["source"]
     search_fields = ["quote", "source__title", "source__slug"]
@@ -186,38 +158,13 @@ class ExcerptAdmin(HistoryAdmin):
                 "After saving, they hold the text just around the quote.",
             },
         ),
-        ("Position in the source", {"fields": ["start", "end", "anchored", "used_by"]}),
+        ("Position in the source", {"fields": ["start", "end", "anchored"]}),
     ]
-    readonly_fields = ["start", "end", "anchored", "used_by"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(stance_count=Count("evidence"))
+    readonly_fields = ["start", "end", "anchored"]
 
     @admin.display(boolean=True, description="anchored")
     def anchored(self, excerpt: Excerpt) -> bool | None:
         return excerpt.is_anchored if excerpt.pk else None
-
-    @admin.display(description="stances", ordering="stance_count")
-    def stance_count(self, excerpt: Excerpt) -> int:
-        return excerpt.stance_count
-
-    @admin.display(description="used by stances")
-    def used_by(self, excerpt: Excerpt) -> str:
-        if not excerpt.pk:
-            return "—"
-        return admin_links(excerpt.stances.select_related("actor", "policy"))
-
-    def get_deleted_objects(self, objs, request):
-        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if protected:
-            # What protects an excerpt is its link to a stance, which Django lists under the
-            # link's name ("excerpt"); name the stances instead, which editors know.
-            stances = {stance for excerpt in objs for stance in excerpt.stances.select_related("actor", "policy")}
-            protected = [
-                format_html('Stance: <a href="{}">{}</a>', reverse("admin:positions_stance_change", args=[s.pk]), s)
-                for s in sorted(stances, key=str)
-            ]
-        return deleted, model_count, perms_needed, protected
 
     def get_search_results(self, request, queryset, search_term):
         if request.resolver_match and request.resolver_match.url_name == "autocomplete":

@@ -10,6 +10,11 @@ from simple_history.models import HistoricalRecords
 from . import anchoring
 from .querysets import ExcerptQuerySet, SourceQuerySet
 
+EXCERPT_IS_FIXED = (
+    "A saved excerpt cannot be moved to another passage or source: records cite it as it is. Add a new "
+    "excerpt with the quote you want instead."
+)
+
 
 class Source(models.Model):
     """A document stored exactly as ingested, which excerpts quote from."""
@@ -117,6 +122,10 @@ class Excerpt(models.Model):
         super().clean()
         if not self.source_id or not self.quote:
             return
+        if self.pk:
+            saved = type(self).objects.filter(pk=self.pk).values("source_id", "start", "end").first()
+            if saved and saved["source_id"] != self.source_id:
+                raise ValidationError({"source": EXCERPT_IS_FIXED})
         try:
             found = anchoring.anchor(self.source.text, self.quote, prefix=self.prefix, suffix=self.suffix)
         except anchoring.QuoteNotFound as error:
@@ -128,6 +137,8 @@ class Excerpt(models.Model):
                     "give a prefix or suffix (words just before or after it) to say which one."
                 }
             ) from error
+        if self.pk and saved and (saved["start"], saved["end"]) != (found.start, found.end):
+            raise ValidationError({"quote": EXCERPT_IS_FIXED})
         self.start, self.end = found.start, found.end
         self.quote, self.prefix, self.suffix = found.quote, found.prefix, found.suffix
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "simple_history",
     "sources",
     "positions",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -165,7 +166,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-# Public read API (positions.api, sources.api): read-only, anonymous, published records only.
+# Public read API (the api app): read-only, anonymous, published records only.
 API_PAGE_SIZE = int(os.environ.get("DJANGO_API_PAGE_SIZE", "50"))
 API_MAX_PAGE_SIZE = int(os.environ.get("DJANGO_API_MAX_PAGE_SIZE", "500"))
 # Requests per client IP, e.g. "120/minute"; empty turns throttling off.
@@ -184,11 +185,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "positions.api.pagination.PublicPageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PublicPageNumberPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
-    "DEFAULT_THROTTLE_CLASSES": ["positions.api.throttling.PublicAnonRateThrottle"],
-    "DEFAULT_SCHEMA_CLASS": "positions.api.schema.PublicAutoSchema",
-    "EXCEPTION_HANDLER": "positions.api.errors.public_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PublicAnonRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.public_exception_handler",
     "DATE_FORMAT": "iso-8601",
 }
 
@@ -202,6 +203,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
 }
 
 # Anyone may read the API from a browser on another site; nothing else is shared cross-origin.

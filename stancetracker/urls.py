@@ -9,5 +9,5 @@ admin.site.index_title = "Curate actors, policies, sources and stances"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", include("positions.api.urls")),
+    path("api/", include("api.urls")),
 ]

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from positions.management.commands.benchmark import ENDPOINTS
+from api.management.commands.benchmark import ENDPOINTS
 from positions.models import Actor, Stance
 from sources.models import Source
 

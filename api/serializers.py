@@ -166,13 +166,28 @@ class PolicySerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "description", "parent", "children", "published_stance_count"]
 
 
-class ErrorSerializer(serializers.Serializer):
-    """The one shape of every error response (see ``positions.api.errors``)."""
+class PublicExcerptSerializer(serializers.ModelSerializer):
+    stances = serializers.SerializerMethodField(help_text="Ids of the published stances this quote backs.")
 
-    status = serializers.IntegerField(help_text="The HTTP status code, repeated.")
-    code = serializers.CharField(help_text="invalid, not_found, method_not_allowed, throttled…")
-    message = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="Each bad query parameter with its problems; empty unless the error is about parameters.",
-    )
+    class Meta:
+        model = Excerpt
+        fields = ["quote", "start", "end", "stances"]
+
+    def get_stances(self, excerpt: Excerpt) -> list[int]:
+        # Filled by the view's queryset (``published_excerpts``).
+        return [link.stance_id for link in excerpt.published_evidence]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    excerpts = PublicExcerptSerializer(many=True, help_text="Quotes that back published stances.")
+
+    class Meta:
+        model = Source
+        fields = ["slug", "title", "publisher", "byline", "published_on", "url", "excerpts"]
+
+
+class SourceDetailSerializer(SourceSerializer):
+    """A source with its full text, which excerpt offsets point into."""
+
+    class Meta(SourceSerializer.Meta):
+        fields = [*SourceSerializer.Meta.fields, "sha256", "text"]

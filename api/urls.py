@@ -4,8 +4,6 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from sources.api.views import SourceViewSet
-
 from . import views
 from .errors import not_found
 
@@ -17,7 +15,7 @@ class ReadOnlyRouter(DefaultRouter):
 router = ReadOnlyRouter(trailing_slash=True)
 router.register("actors", views.ActorViewSet, basename="actor")
 router.register("policies", views.PolicyViewSet, basename="policy")
-router.register("sources", SourceViewSet, basename="source")
+router.register("sources", views.SourceViewSet, basename="source")
 router.register("stances", views.StanceViewSet, basename="stance")
 
 urlpatterns = [

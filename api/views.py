@@ -1,7 +1,7 @@
 """Public, read-only views: thin, starting from the published-only querysets.
 
 Every view refuses writes (only GET, HEAD and OPTIONS are routed), answers errors in one shape
-(``positions.api.errors``) and supports conditional GETs (``PublicAPIMixin``).
+(``api.errors``) and supports conditional GETs (``PublicAPIMixin``).
 """
 
 from dataclasses import replace
@@ -16,7 +16,8 @@ from rest_framework import generics, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from positions import timeline
-from positions.models import Actor, Policy, Stance
+from positions.models import Actor, Policy, Stance, StanceEvidence
+from sources.models import Source
 
 from .filters import (
     ActorFilter,
@@ -25,11 +26,20 @@ from .filters import (
     PolicyTimelineFilter,
     PositionFilter,
     ShiftFilter,
+    SourceFilter,
     StanceFilter,
 )
 from .pagination import StanceCursorPagination
 from .renderers import FlatCSVRenderer
-from .serializers import ActorSerializer, PolicySerializer, ShiftSerializer, StanceSerializer, TimelineEntrySerializer
+from .serializers import (
+    ActorSerializer,
+    PolicySerializer,
+    ShiftSerializer,
+    SourceDetailSerializer,
+    SourceSerializer,
+    StanceSerializer,
+    TimelineEntrySerializer,
+)
 
 STANCE_CSV_COLUMNS = {
     "id": "id",
@@ -103,6 +113,24 @@ class PolicyViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = PolicyFilter
     # Parent joined, children in one prefetch query: not one query per policy.
     queryset = Policy.objects.with_family().with_published_stance_count().order_by("name", "pk")
+
+
+class SourceViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """Documents quoted as evidence, with the excerpts that back published stances; full text on detail."""
+
+    lookup_field = "slug"
+    filterset_class = SourceFilter
+
+    def get_queryset(self):
+        # Excerpts and the ids of the published stances they back: two prefetch queries per page, not
+        # two per source. Lists leave out the full text, which only the detail view prints.
+        sources = Source.objects.prefetch_related(StanceEvidence.objects.published_excerpts_prefetch()).order_by(
+            "-published_on", "slug"
+        )
+        return sources if self.action == "retrieve" else sources.without_text()
+
+    def get_serializer_class(self):
+        return SourceDetailSerializer if self.action == "retrieve" else SourceSerializer
 
 
 class StanceViewSet(PublicAPIMixin, CSVMixin, viewsets.ReadOnlyModelViewSet):

@@ -1,1 +1,0 @@
-"""The public, read-only REST API: published records only."""
