@@ -8,9 +8,12 @@ import datetime
 
 import django_filters
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 
+from positions.chronology import counts_within, order_key
+from positions.constants import EARLIEST_STANCE_DATE
 from positions.models import Actor, Policy, Stance
 from positions.timeline import Shift, ShiftKind
 from sources.models import Source
@@ -20,6 +23,12 @@ class IntegerFilter(django_filters.NumberFilter):
     """A whole number: ``1.5`` and ``abc`` are refused, not rounded or ignored."""
 
     field_class = forms.IntegerField
+
+
+def not_after_today(day: datetime.date) -> None:
+    today = timezone.localdate()
+    if day > today:
+        raise ValidationError(f"Must not be after today ({today.isoformat()}): nothing is known of it yet.")
 
 
 class IsoDateFilter(django_filters.DateFilter):
@@ -110,10 +119,14 @@ class StanceFilter(SeriesFilter):
         field_name="position", lookup_expr="lte", min_value=-2, max_value=2, help_text="Position at most this."
     )
     stated_after = IsoDateFilter(
-        field_name="stated_on", lookup_expr="gte", help_text="Stated on or after this day (YYYY-MM-DD)."
+        field_name="known_from",
+        lookup_expr="gte",
+        help_text="Stances that count from this day or later (YYYY-MM-DD): see known_from.",
     )
     stated_before = IsoDateFilter(
-        field_name="stated_on", lookup_expr="lte", help_text="Stated on or before this day (YYYY-MM-DD)."
+        field_name="known_from",
+        lookup_expr="lte",
+        help_text="Stances that count by the end of this day (YYYY-MM-DD), as in positions as_of: see known_from.",
     )
     evidence_kind = django_filters.ChoiceFilter(choices=Stance.EvidenceKind.choices)
     source = SlugsFilter(
@@ -129,8 +142,8 @@ class StanceFilter(SeriesFilter):
         help_text="Text search over summaries and quotes (full-text on PostgreSQL, substring otherwise).",
     )
     ordering = StableOrderingFilter(
-        fields=(("stated_on", "stated_on"), ("position", "position"), ("id", "id")),
-        help_text="stated_on, position or id; prefix with - for descending. Default: -stated_on.",
+        fields=(("known_from", "known_from"), ("stated_on", "stated_on"), ("position", "position"), ("id", "id")),
+        help_text="known_from, stated_on, position or id; prefix with - for descending. Default: -known_from.",
     )
 
     class Meta:
@@ -150,10 +163,9 @@ class StanceFilter(SeriesFilter):
 class PositionFilter(SeriesFilter):
     as_of = IsoDateFilter(
         method="filter_as_of",
-        # The month and year rules look a day ahead and a month back: keep clear of the calendar's ends.
-        validators=[MinValueValidator(datetime.date(2, 1, 1)), MaxValueValidator(datetime.date(9999, 12, 30))],
-        help_text="Where everyone stood at the end of this day (YYYY-MM-DD); today when omitted. A stance "
-        "dated only to a month or a year counts from the last day of that month or year.",
+        validators=[MinValueValidator(EARLIEST_STANCE_DATE), not_after_today],
+        help_text="Where everyone stood at the end of this day (YYYY-MM-DD); today when omitted. A stance counts "
+        "from its known_from day: the end of its period, or the earliest publication date of a source reporting it.",
     )
     position = django_filters.TypedChoiceFilter(
         choices=Stance.Position.choices, coerce=int, help_text="Only actors whose latest position is this."
@@ -162,10 +174,12 @@ class PositionFilter(SeriesFilter):
         fields=(
             ("actor__name", "actor"),
             ("policy__name", "policy"),
+            ("known_from", "known_from"),
             ("stated_on", "stated_on"),
             ("position", "position"),
         ),
-        help_text="actor, policy, stated_on or position; prefix with - for descending. Default: actor, policy.",
+        help_text="actor, policy, known_from, stated_on or position; prefix with - for descending. "
+        "Default: actor, policy, qualifier.",
     )
 
     class Meta:
@@ -175,8 +189,7 @@ class PositionFilter(SeriesFilter):
     def filter_queryset(self, queryset):
         # The latest stance must be chosen before any other filter: ``position=1`` means "whose latest
         # position is support", not "whose latest supporting stance".
-        day = self.form.cleaned_data.get("as_of") or timezone.localdate()
-        return super().filter_queryset(queryset.as_of(day))
+        return super().filter_queryset(queryset.as_of(self.form.cleaned_data.get("as_of")))
 
     def filter_as_of(self, queryset, name, day):
         return queryset  # applied first, in filter_queryset
@@ -191,15 +204,15 @@ class ShiftFilter(SeriesFilter):
         help_text="reversal, softening or hardening; repeat for several.",
     )
     stated_after = IsoDateFilter(
-        method="keep_queryset", help_text="Shifts to a stance stated on or after this day (YYYY-MM-DD)."
+        method="keep_queryset", help_text="Shifts that count from this day or later (YYYY-MM-DD): see known_from."
     )
     stated_before = IsoDateFilter(
-        method="keep_queryset", help_text="Shifts to a stance stated on or before this day (YYYY-MM-DD)."
+        method="keep_queryset", help_text="Shifts that count by the end of this day (YYYY-MM-DD): see known_from."
     )
     ordering = django_filters.ChoiceFilter(
-        choices=[(choice, choice) for choice in ("stated_on", "-stated_on", "magnitude", "-magnitude")],
+        choices=[(choice, choice) for choice in ("known_from", "-known_from", "magnitude", "-magnitude")],
         method="keep_queryset",
-        help_text="By the date of the later stance or by how far the position moved. Default: -stated_on.",
+        help_text="By the day the shift counts from or by how far the position moved. Default: -known_from.",
     )
 
     class Meta:
@@ -216,17 +229,12 @@ class ShiftFilter(SeriesFilter):
         after: datetime.date | None = data.get("stated_after")
         before: datetime.date | None = data.get("stated_before")
         kinds = set(data.get("kind") or ShiftKind)
-        selected = [
-            shift
-            for shift in shifts
-            if shift.kind in kinds
-            and (after is None or shift.after.stated_on >= after)
-            and (before is None or shift.after.stated_on <= before)
-        ]
-        ordering = data.get("ordering") or "-stated_on"
+        # A shift counts from the day its later stance does (``positions.chronology``).
+        selected = [shift for shift in shifts if shift.kind in kinds and counts_within(shift.after, after, before)]
+        ordering = data.get("ordering") or "-known_from"
         descending = ordering.startswith("-")
-        # Newest first within equal magnitudes; the later stance's id breaks ties between equal dates.
-        selected.sort(key=lambda s: (s.after.stated_on, s.after.pk), reverse=descending or "magnitude" in ordering)
+        # Newest first within equal magnitudes; the series order of the later stance breaks ties between dates.
+        selected.sort(key=lambda s: order_key(s.after), reverse=descending or "magnitude" in ordering)
         if ordering.lstrip("-") == "magnitude":
             selected.sort(key=lambda s: s.magnitude, reverse=descending)
         return selected

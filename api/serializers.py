@@ -54,7 +54,13 @@ class StanceSerializer(serializers.ModelSerializer):
     actor = ActorRefSerializer()
     policy = PolicyRefSerializer()
     position_label = serializers.CharField(source="get_position_display")
+    stated_on = serializers.DateField(help_text="The first day the stance may have been taken.")
+    stated_by = serializers.DateField(help_text="The last day the stance may have been taken.")
     stated_on_display = serializers.CharField(help_text="The date as precisely as it is known, e.g. June 2020.")
+    known_from = serializers.DateField(
+        help_text="The day the stance counts from in snapshots, timelines and shifts: the end of its period, or "
+        "the publication date of the earliest dated source reporting it, whichever is first."
+    )
     evidence_kind_label = serializers.CharField(source="get_evidence_kind_display")
     capacity = RoleSerializer(
         many=True, help_text="The actor's roles at the time the stance was taken (any time in its period)."
@@ -70,8 +76,10 @@ class StanceSerializer(serializers.ModelSerializer):
             "position",
             "position_label",
             "stated_on",
+            "stated_by",
             "date_precision",
             "stated_on_display",
+            "known_from",
             "evidence_kind",
             "evidence_kind_label",
             "qualifier",
@@ -84,10 +92,20 @@ class StanceSerializer(serializers.ModelSerializer):
 class StanceChangeSerializer(serializers.Serializer):
     """How a timeline step differs from the step before it in the same series."""
 
-    kind = serializers.ChoiceField(choices=[change.value for change in StepChange], source="change")
+    kind = serializers.ChoiceField(
+        choices=[change.value for change in StepChange],
+        source="change",
+        help_text="first; unchanged; reversal, softening or hardening; or order_unknown when the stance before it "
+        "in the series has an overlapping period and another position, so which came first is not known.",
+    )
+    from_stance = serializers.IntegerField(source="previous.pk", allow_null=True, help_text="Id of the step before.")
     from_position = serializers.IntegerField(source="previous.position", allow_null=True)
     from_stated_on = serializers.DateField(source="previous.stated_on", allow_null=True)
-    size = serializers.IntegerField(allow_null=True, help_text="to − from on the −2…+2 scale; null for the first step.")
+    from_known_from = serializers.DateField(source="previous.known_from", allow_null=True)
+    size = serializers.IntegerField(
+        allow_null=True,
+        help_text="to − from on the −2…+2 scale; null for the first step or when the order is unknown.",
+    )
 
 
 class TimelineEntrySerializer(StanceSerializer):
@@ -116,6 +134,10 @@ class ShiftSerializer(serializers.Serializer):
 
     actor = ActorRefSerializer(source="after.actor")
     policy = PolicyRefSerializer(source="after.policy")
+    qualifier = serializers.CharField(source="after.qualifier", help_text="The scope of the series; may be empty.")
+    known_from = serializers.DateField(
+        source="after.known_from", help_text="The day the shift counts from: the day its later stance is known from."
+    )
     kind = serializers.ChoiceField(choices=[kind.value for kind in ShiftKind])
     size = serializers.IntegerField(help_text="to − from on the −2…+2 scale: negative is a move toward opposition.")
     magnitude = serializers.IntegerField(help_text="How far the position moved, 1 to 4.")
@@ -124,7 +146,7 @@ class ShiftSerializer(serializers.Serializer):
 
 
 class LatestPositionSerializer(serializers.ModelSerializer):
-    """An actor's most recent published stance on one policy, in brief."""
+    """An actor's position in one series today (its latest published stance), in brief."""
 
     stance = serializers.IntegerField(source="pk", help_text="Id of the stance, at /api/stances/{id}/.")
     policy = PolicyRefSerializer()
@@ -132,7 +154,18 @@ class LatestPositionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Stance
-        fields = ["stance", "policy", "position", "position_label", "stated_on", "date_precision", "summary"]
+        fields = [
+            "stance",
+            "policy",
+            "qualifier",
+            "position",
+            "position_label",
+            "stated_on",
+            "stated_by",
+            "date_precision",
+            "known_from",
+            "summary",
+        ]
 
 
 class ActorSerializer(serializers.ModelSerializer):

@@ -1,7 +1,8 @@
 """Public, read-only views: thin, starting from the published-only querysets.
 
 Every view refuses writes (only GET, HEAD and OPTIONS are routed), answers errors in one shape
-(``api.errors``) and supports conditional GETs (``PublicAPIMixin``).
+(``api.errors``), supports conditional GETs and reads one consistent snapshot of the data
+(``PublicAPIMixin``).
 """
 
 from dataclasses import replace
@@ -18,6 +19,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from positions import timeline
 from positions.models import Actor, Policy, Stance, StanceEvidence
 from sources.models import Source
+from stancetracker.db import read_snapshot
 
 from .filters import (
     ActorFilter,
@@ -50,7 +52,9 @@ STANCE_CSV_COLUMNS = {
     "position": "position",
     "position_label": "position_label",
     "stated_on": "stated_on",
+    "stated_by": "stated_by",
     "date_precision": "date_precision",
+    "known_from": "known_from",
     "evidence_kind": "evidence_kind",
     "qualifier": "qualifier",
     "summary": "summary",
@@ -69,6 +73,12 @@ class PublicAPIMixin:
     """
 
     http_method_names = ["get", "head", "options"]
+
+    def dispatch(self, request, *args, **kwargs):
+        # Every query of the response, its rendering included (finalize_response), sees one state of the
+        # data: an editor publishing meanwhile never shows half a change or breaks a page.
+        with read_snapshot(Stance):
+            return super().dispatch(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -95,14 +105,18 @@ class ActorViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     serializer_class = ActorSerializer
     filterset_class = ActorFilter
-    # Roles and latest positions are printed for every actor: two prefetch queries, not two per actor.
-    queryset = (
-        Actor.objects.select_related("parent")
-        .with_roles()
-        .with_latest_positions()
-        .with_published_stance_count()
-        .order_by("name", "pk")
-    )
+    queryset = Actor.objects.all()
+
+    def get_queryset(self):
+        # Roles and latest positions are printed for every actor: two prefetch queries, not two per actor.
+        # Built per request: "latest" means as of today, the same day /api/positions/ uses by default.
+        return (
+            Actor.objects.select_related("parent")
+            .with_roles()
+            .with_latest_positions()
+            .with_published_stance_count()
+            .order_by("name", "pk")
+        )
 
 
 class PolicyViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
@@ -141,7 +155,7 @@ class StanceViewSet(PublicAPIMixin, CSVMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = StanceCursorPagination
     csv_columns = STANCE_CSV_COLUMNS
     # Actor and policy joined; excerpts and their sources in one prefetch query for the whole page.
-    queryset = Stance.objects.published().with_evidence().order_by("-stated_on", "-pk")
+    queryset = Stance.objects.published().with_evidence().order_by("-known_from", "-pk")
 
 
 class TimelineMixin:
@@ -184,13 +198,18 @@ class PolicyTimelineView(PublicAPIMixin, TimelineMixin, generics.ListAPIView):
 
 
 class PositionListView(PublicAPIMixin, CSVMixin, generics.ListAPIView):
-    """Where every actor stood on every policy at the end of a day: their latest published stance."""
+    """Where every actor stood in every series at the end of a day: the last published stance that counts by
+    then (``positions.chronology``)."""
 
     serializer_class = StanceSerializer
     filterset_class = PositionFilter
     csv_columns = STANCE_CSV_COLUMNS
     # Evidence for every row of the page in one prefetch query.
-    queryset = Stance.objects.published().with_evidence().order_by("actor__name", "policy__name", "pk")
+    queryset = (
+        Stance.objects.published()
+        .with_evidence()
+        .order_by("actor__name", "actor_id", "policy__name", "policy_id", "qualifier", "pk")
+    )
 
 
 class ShiftListView(PublicAPIMixin, CSVMixin, generics.GenericAPIView):
@@ -205,18 +224,22 @@ class ShiftListView(PublicAPIMixin, CSVMixin, generics.GenericAPIView):
         "actor_name": "actor.name",
         "policy": "policy.slug",
         "policy_name": "policy.name",
+        "qualifier": "qualifier",
+        "known_from": "known_from",
         "kind": "kind",
         "size": "size",
         "magnitude": "magnitude",
         "from_stance": "from_stance.id",
         "from_position": "from_stance.position",
         "from_stated_on": "from_stance.stated_on",
+        "from_stated_by": "from_stance.stated_by",
         "from_date_precision": "from_stance.date_precision",
         "from_summary": "from_stance.summary",
         "from_sources": "from_stance.excerpts[].source.slug",
         "to_stance": "to_stance.id",
         "to_position": "to_stance.position",
         "to_stated_on": "to_stance.stated_on",
+        "to_stated_by": "to_stance.stated_by",
         "to_date_precision": "to_stance.date_precision",
         "to_summary": "to_stance.summary",
         "to_sources": "to_stance.excerpts[].source.slug",
@@ -230,7 +253,8 @@ class ShiftListView(PublicAPIMixin, CSVMixin, generics.GenericAPIView):
         # Shifts are computed from light rows of every selected series (one query) ...
         found = filterset.filter_shifts(timeline.shifts(filterset.qs.series_points()))
         page = self.paginate_queryset(found)
-        # ... and only the page's stances are loaded with their evidence (two more queries).
+        # ... and only the page's stances are loaded with their evidence (two more queries), from the same
+        # snapshot: every id is there.
         ids = {stance.pk for shift in page for stance in (shift.before, shift.after)}
         full = Stance.objects.published().filter(pk__in=ids).with_evidence().in_bulk()
         shifts = [replace(shift, before=full[shift.before.pk], after=full[shift.after.pk]) for shift in page]

@@ -161,11 +161,19 @@ class StanceAdmin(HistoryAdmin):
     autocomplete_fields = ["actor", "policy"]
     fieldsets = [
         (None, {"fields": ["actor", "policy", "position", "qualifier", "summary"]}),
-        ("When and how it is known", {"fields": ["stated_on", "date_precision", "evidence_kind"]}),
+        (
+            "When and how it is known",
+            {
+                "fields": ["stated_on", "date_precision", "stated_by", "known_from", "evidence_kind"],
+                "description": "Date a stance by when it was taken, as exactly as the source allows: a day, a "
+                "month, a year, or a range between two days. It counts from the end of that period, or from the "
+                "publication date of its earliest dated source if that is earlier (shown as “known from”).",
+            },
+        ),
         ("Publication", {"fields": ["status", "editor_notes"]}),
         ("Record", {"fields": ["created_by", "created_at", "updated_by", "updated_at"]}),
     ]
-    readonly_fields = ["created_by", "created_at", "updated_by", "updated_at"]
+    readonly_fields = ["known_from", "created_by", "created_at", "updated_by", "updated_at"]
     inlines = [StanceEvidenceInline]
     actions = ["publish", "unpublish"]
 

@@ -6,10 +6,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from sources.models import Excerpt
+from sources.models import Excerpt, Source
 
+from . import chronology, constants
 from .querysets import ActorQuerySet, EvidenceQuerySet, PolicyQuerySet, StanceQuerySet
 
 wikidata_id_validator = RegexValidator(
@@ -151,38 +153,13 @@ class Policy(models.Model):
         refuse_cycle(self, "A policy")
 
 
-def first_day_of_period(day: datetime.date, precision: str) -> datetime.date:
-    if precision == Stance.DatePrecision.YEAR:
-        return day.replace(month=1, day=1)
-    if precision == Stance.DatePrecision.MONTH:
-        return day.replace(day=1)
-    return day
-
-
 class Stance(models.Model):
     """One actor's position on one policy, as stated on a date."""
 
-    class Position(models.IntegerChoices):
-        STRONGLY_OPPOSE = -2, "Strongly oppose"
-        OPPOSE = -1, "Oppose"
-        MIXED = 0, "Mixed or noncommittal"
-        SUPPORT = 1, "Support"
-        STRONGLY_SUPPORT = 2, "Strongly support"
-
-    class DatePrecision(models.TextChoices):
-        DAY = "day", "Day"
-        MONTH = "month", "Month"
-        YEAR = "year", "Year"
-
-    class EvidenceKind(models.TextChoices):
-        OWN_WORDS = "own_words", "The actor's own words"
-        REPORTED_WORDS = "reported_words", "A report of the actor's words"
-        ACTION = "action", "An action the actor took"
-        CLAIM_BY_OTHER = "claim_by_other", "A claim by another actor"
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+    Position = constants.Position
+    DatePrecision = constants.DatePrecision
+    EvidenceKind = constants.EvidenceKind
+    Status = constants.Status
 
     actor = models.ForeignKey(
         Actor,
@@ -200,14 +177,26 @@ class Stance(models.Model):
         choices=Position, help_text="From −2 (strongly oppose) through 0 (mixed) to +2 (strongly support)."
     )
     stated_on = models.DateField(
-        help_text="When the position was taken (not when the article appeared). With month or year "
-        "precision, the first day of that month or year is stored."
+        verbose_name="stated on or after",
+        help_text="When the position was taken (not when the article appeared): the day, or the first day "
+        "of the month, year or range it is known to within.",
+    )
+    stated_by = models.DateField(
+        blank=True,
+        verbose_name="stated on or before",
+        help_text="The last day it may have been taken. Give it for a range (“in the closing months of his "
+        "campaign”); for a day, month or year it is filled in.",
     )
     date_precision = models.CharField(
         max_length=5,
         choices=DatePrecision,
         default=DatePrecision.DAY,
         help_text="How exactly the date is known: “in June 2020” is month precision.",
+    )
+    known_from = models.DateField(
+        editable=False,
+        help_text="The day the stance counts from in snapshots, timelines and shifts: the end of its period, "
+        "or the publication date of the earliest dated source reporting it, whichever is first.",
     )
     evidence_kind = models.CharField(
         max_length=20, choices=EvidenceKind, help_text="What kind of evidence shows the position."
@@ -254,17 +243,61 @@ class Stance(models.Model):
     objects = StanceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["actor", "policy", "stated_on", "pk"]
+        ordering = ["actor", "policy", "qualifier", "known_from", "stated_on", "pk"]
         indexes = [
-            models.Index(fields=["actor", "policy", "stated_on"], name="stance_actor_policy_date"),
-            models.Index(fields=["policy", "stated_on"], name="stance_policy_date"),
-            models.Index(fields=["status", "stated_on"], name="stance_status_date"),
+            # A series in its order (``positions.chronology``): timelines, as-of snapshots and shifts.
+            models.Index(
+                fields=["actor", "policy", "qualifier", "known_from", "stated_on"], name="stance_series_order"
+            ),
+            models.Index(fields=["policy", "known_from"], name="stance_policy_known"),
+            models.Index(fields=["status", "known_from"], name="stance_status_known"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(position__gte=-2, position__lte=2),
                 name="stance_position_on_scale",
                 violation_error_message="Position must be between −2 and +2.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stated_by__gte=models.F("stated_on")),
+                name="stance_period_ends_after_it_starts",
+                violation_error_message="A stance's period cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(known_from__gte=models.F("stated_on"), known_from__lte=models.F("stated_by")),
+                name="stance_known_within_its_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stated_on__gte=constants.EARLIEST_STANCE_DATE),
+                name="stance_not_before_earliest_date",
+                violation_error_message=f"A stance cannot be dated before {constants.EARLIEST_STANCE_DATE}.",
+            ),
+            # The stored period is exactly the one its precision names (``chronology.period``).
+            models.CheckConstraint(
+                condition=~models.Q(date_precision=constants.DatePrecision.DAY)
+                | models.Q(stated_by=models.F("stated_on")),
+                name="stance_day_is_one_day",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(date_precision=constants.DatePrecision.MONTH)
+                | models.Q(
+                    stated_on__day=1,
+                    stated_by__day__gte=28,
+                    stated_by__month=models.F("stated_on__month"),
+                    stated_by__year=models.F("stated_on__year"),
+                ),
+                name="stance_month_is_a_calendar_month",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(date_precision=constants.DatePrecision.YEAR)
+                | models.Q(
+                    stated_on__month=1,
+                    stated_on__day=1,
+                    stated_by__month=12,
+                    stated_by__day=31,
+                    stated_by__year=models.F("stated_on__year"),
+                ),
+                name="stance_year_is_a_calendar_year",
             ),
             # Two records of the same statement would double-count it in timelines and shifts.
             models.UniqueConstraint(
@@ -278,36 +311,60 @@ class Stance(models.Model):
     def __str__(self) -> str:
         return f"{self.actor} on {self.policy}: {self.get_position_display()} ({self.stated_on_display})"
 
+    def save(self, *args, **kwargs):
+        # The period and the day the stance counts from are derived, here, on every save: the rules are
+        # ``positions.chronology``'s, and no path that writes a stance can leave them stale.
+        self.qualifier = chronology.normalize_qualifier(self.qualifier)
+        span = self.period
+        self.stated_on, self.stated_by = span.first, span.last
+        self.known_from = chronology.known_from(span, self.report_dates())
+        super().save(*args, **kwargs)
+
     @property
-    def period(self) -> tuple[datetime.date, datetime.date]:
-        """First and last day the date could mean: one day, a month or a year."""
-        first = self.stated_on
-        if self.date_precision == self.DatePrecision.YEAR:
-            return first, first.replace(month=12, day=31)
-        if self.date_precision == self.DatePrecision.MONTH:
-            following = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-            return first, following - datetime.timedelta(days=1)
-        return first, first
+    def period(self) -> chronology.Period:
+        """The days the stated date may mean: one day, a month, a year or a range."""
+        return chronology.period(self.stated_on, self.date_precision, self.stated_by)
 
     @property
     def capacity(self) -> list["Role"]:
-        """The actor's roles held when the stance was taken (any time in its period), so a reader
-        knows in what capacity it was taken. Uses the actor's prefetched roles when there are any."""
-        first, last = self.period
-        return [role for role in self.actor.roles.all() if role.was_held_during(first, last)]
+        """The actor's roles held when the stance was taken (any time from its first day to the day it is
+        known from), so a reader knows in what capacity it was taken. Uses the actor's prefetched roles."""
+        return [role for role in self.actor.roles.all() if role.was_held_during(self.stated_on, self.known_from)]
 
     @property
     def stated_on_display(self) -> str:
-        if self.date_precision == self.DatePrecision.YEAR:
-            return f"{self.stated_on:%Y}"
-        if self.date_precision == self.DatePrecision.MONTH:
-            return f"{self.stated_on:%B %Y}"
-        return self.stated_on.isoformat()
+        return str(self.period)
+
+    def report_dates(self) -> list[datetime.date | None]:
+        """Publication dates of the sources of this stance's excerpts (one query; none before it is saved)."""
+        if self.pk is None:
+            return []
+        return list(Source.objects.filter(excerpts__evidence__stance=self).values_list("published_on", flat=True))
+
+    def record_evidence_change(self, reason: str) -> None:
+        """Save after an excerpt was added or removed: the day it counts from may move, and its history
+        says what happened to its evidence."""
+        # simple_history keeps up to 100 characters of a change reason.
+        self._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
+        self.save()
+        del self._change_reason
 
     def clean(self) -> None:
         super().clean()
-        if self.stated_on:
-            self.stated_on = first_day_of_period(self.stated_on, self.date_precision)
+        self.qualifier = chronology.normalize_qualifier(self.qualifier)
+        if not self.stated_on:
+            return
+        try:
+            span = self.period
+        except ValueError as error:
+            raise ValidationError({"stated_by": str(error)}) from None
+        report_dates = self.report_dates()
+        errors = chronology.problems(span, today=timezone.localdate())
+        errors += [problem for day in report_dates if (problem := chronology.report_problem(span, day))]
+        if errors:
+            raise ValidationError({"stated_on": errors})
+        self.stated_on, self.stated_by = span.first, span.last
+        self.known_from = chronology.known_from(span, report_dates)
         evidence_checked_elsewhere = getattr(self, "evidence_checked_by_form", False)
         publishing = self.status == self.Status.PUBLISHED and self.pk and not evidence_checked_elsewhere
         if publishing and not self.evidence.exists():
@@ -342,3 +399,25 @@ class StanceEvidence(models.Model):
 
     def __str__(self) -> str:
         return str(self.excerpt)
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            self.stance.record_evidence_change(f"Excerpt added: {self.excerpt}")
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.stance.record_evidence_change(f"Excerpt removed: {self.excerpt}")
+        return result
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.stance_id or not self.excerpt_id or not self.stance.stated_on:
+            return
+        try:
+            problem = chronology.report_problem(self.stance.period, self.excerpt.source.published_on)
+        except ValueError:
+            return  # the stance's own form says what is wrong with its dates
+        if problem:
+            raise ValidationError({"excerpt": problem})

@@ -1,32 +1,16 @@
-"""Read vocabulary for actors, policies and stances. Visibility rules live here once."""
+"""Read vocabulary for actors, policies and stances. Visibility rules live here once; what a series is and
+when a stance counts are ``positions.chronology``'s, spelled here in SQL."""
 
 import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections, models
+from django.utils import timezone
 
-PUBLISHED = "published"
+from .chronology import ORDER_FIELDS, SERIES_FIELDS
+from .constants import Status
 
-
-def _month_start(day: datetime.date, months_back: int = 0) -> datetime.date:
-    index = day.year * 12 + day.month - 1 - months_back
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def known_by(day: datetime.date) -> models.Q:
-    """Stances known to have been stated by the end of ``day``.
-
-    A stance dated only to a month or a year counts once that whole period has
-    passed: “in August 2025” is known on 31 August, not on 1 August, because
-    nothing says it had been said any earlier. Day-precision stances count from
-    their day.
-    """
-    following = day + datetime.timedelta(days=1)
-    return (
-        models.Q(date_precision="day", stated_on__lte=day)
-        | models.Q(date_precision="month", stated_on__lte=_month_start(following, months_back=1))
-        | models.Q(date_precision="year", stated_on__lt=datetime.date(following.year, 1, 1))
-    )
+PUBLISHED = Status.PUBLISHED
 
 
 class ActorQuerySet(models.QuerySet):
@@ -47,14 +31,17 @@ class ActorQuerySet(models.QuerySet):
             models.Prefetch("roles", queryset=Role.objects.select_related("organization").order_by("start_on", "pk"))
         )
 
-    def with_latest_positions(self):
-        """Each actor's latest published stance on each policy, as ``latest_positions``, in one more query."""
+    def with_latest_positions(self, day: datetime.date | None = None):
+        """Each actor's position in each series at the end of ``day`` (today when omitted), as
+        ``latest_positions``, in one more query: the same "latest" as ``/api/positions/``."""
         from .models import Stance
 
-        latest = Stance.objects.published().latest_per_actor_and_policy().select_related("policy")
+        latest = Stance.objects.published().as_of(day).select_related("policy")
         return self.prefetch_related(
             models.Prefetch(
-                "stances", queryset=latest.order_by("policy__name", "policy_id"), to_attr="latest_positions"
+                "stances",
+                queryset=latest.order_by("policy__name", "policy_id", "qualifier"),
+                to_attr="latest_positions",
             )
         )
 
@@ -96,8 +83,12 @@ class StanceQuerySet(models.QuerySet):
         return self.filter(policy=policy)
 
     def known_by(self, day: datetime.date):
-        """Stances stated on or before ``day``, counting coarse dates by their period's end."""
-        return self.filter(known_by(day))
+        """Stances that count at the end of ``day`` (``chronology.counts_by``)."""
+        return self.filter(known_from__lte=day)
+
+    def known_since(self, day: datetime.date):
+        """Stances that count only from ``day`` or later: the rest of ``known_by(day - 1)``."""
+        return self.filter(known_from__gte=day)
 
     def search(self, text: str):
         """Stances whose summary or one of whose excerpts matches ``text``.
@@ -134,31 +125,31 @@ class StanceQuerySet(models.QuerySet):
 
     def series_points(self):
         """Just what placing a stance in its series needs (see ``positions.timeline``)."""
-        return self.only("pk", "actor_id", "policy_id", "position", "stated_on").order_by()
+        return self.only("pk", *SERIES_FIELDS, "position", "stated_on", "known_from").order_by()
 
     def in_series_of(self, stances):
-        """Stances of the same (actor, policy) series as ``stances``, as light series points."""
-        pairs = {(stance.actor_id, stance.policy_id) for stance in stances}
-        if not pairs:
+        """Stances of the same series as ``stances``, as light series points."""
+        keys = {tuple(getattr(stance, name) for name in SERIES_FIELDS) for stance in stances}
+        if not keys:
             return self.none()
         same_series = models.Q()
-        for actor_id, policy_id in pairs:
-            same_series |= models.Q(actor_id=actor_id, policy_id=policy_id)
+        for key in keys:
+            same_series |= models.Q(**dict(zip(SERIES_FIELDS, key, strict=True)))
         return self.filter(same_series).series_points()
 
     def chronological(self):
-        return self.order_by("actor__name", "actor_id", "policy__name", "policy_id", "stated_on", "pk")
+        """Series after series (by actor, policy and qualifier), each in its order."""
+        return self.order_by("actor__name", "actor_id", "policy__name", "policy_id", "qualifier", *ORDER_FIELDS)
 
-    def latest_per_actor_and_policy(self):
-        """For each actor and policy, only the most recent stance within this queryset."""
-        newer = self.filter(actor=models.OuterRef("actor"), policy=models.OuterRef("policy")).order_by(
-            "-stated_on", "-pk"
-        )
+    def latest_per_series(self):
+        """For each series, only its last stance (in series order) within this queryset."""
+        same_series = {name: models.OuterRef(name) for name in SERIES_FIELDS}
+        newer = self.filter(**same_series).order_by(*(f"-{name}" for name in ORDER_FIELDS))
         return self.filter(pk=models.Subquery(newer.values("pk")[:1]))
 
-    def as_of(self, day: datetime.date):
-        """Where each actor stood on each policy at the end of ``day``."""
-        return self.known_by(day).latest_per_actor_and_policy()
+    def as_of(self, day: datetime.date | None = None):
+        """Where each series stood at the end of ``day`` (today when omitted): its last stance counting by then."""
+        return self.known_by(day or timezone.localdate()).latest_per_series()
 
     def with_evidence(self):
         """Actor with the roles that give each stance its capacity, policy, and every excerpt with its

@@ -23,6 +23,7 @@ from sources import anchoring
 from sources.ingest import IngestError, ingest_file
 from sources.models import Excerpt, Source
 
+from . import chronology
 from .models import Actor, Policy, Role, Stance, StanceEvidence
 
 DEFAULT_DIRECTORY = Path(settings.BASE_DIR) / "fixtures"
@@ -141,17 +142,12 @@ def _messages(error: ValidationError) -> list[str]:
     return error.messages
 
 
-def _parse_stated_on(record: _Record, value: Any) -> tuple[datetime.date, str]:
-    """``2020`` is year precision, ``2020-06`` month precision, ``2020-06-15`` a day."""
-    text = str(value)
+def _parse_stated_on(record: _Record, value: Any) -> chronology.Period:
+    """``2020`` is a year, ``2020-06`` a month, ``2020-06-15`` a day, ``2025-09-01/2025-11-04`` a range."""
     try:
-        if len(text) == 4:
-            return datetime.date(int(text), 1, 1), Stance.DatePrecision.YEAR
-        if len(text) == 7:
-            return datetime.date.fromisoformat(text + "-01"), Stance.DatePrecision.MONTH
-        return datetime.date.fromisoformat(text), Stance.DatePrecision.DAY
-    except ValueError:
-        raise record.error(f"stated_on “{value}” is not YYYY, YYYY-MM or YYYY-MM-DD.") from None
+        return chronology.parse(value)
+    except ValueError as error:
+        raise record.error(f"stated_on {error}") from None
 
 
 def load_sources(directory: Path, report: SeedReport) -> None:
@@ -241,7 +237,7 @@ def load_stances(directory: Path, report: SeedReport) -> None:
         data = record.require(allowed, {"actor", "policy", "position", "stated_on", "evidence_kind", "summary"})
         actor = record.lookup(Actor, data["actor"], "actor")
         policy = record.lookup(Policy, data["policy"], "policy")
-        stated_on, precision = _parse_stated_on(record, data["stated_on"])
+        span = _parse_stated_on(record, data["stated_on"])
         status = data.get("status", Stance.Status.PUBLISHED)
         excerpts = data.get("excerpts", [])
         if not isinstance(excerpts, list):
@@ -249,12 +245,15 @@ def load_stances(directory: Path, report: SeedReport) -> None:
         if status == Stance.Status.PUBLISHED and not excerpts:
             raise record.error("a published stance needs at least one excerpt.")
         qualifier = data.get("qualifier", "")
-        key = {"actor": actor, "policy": policy, "stated_on": stated_on, "qualifier": qualifier}
-        key["evidence_kind"] = data["evidence_kind"]
+        if not isinstance(qualifier, str):
+            raise record.error("qualifier must be text (empty when unqualified).")
+        key = {"actor": actor, "policy": policy, "stated_on": span.first}
+        key |= {"qualifier": chronology.normalize_qualifier(qualifier), "evidence_kind": data["evidence_kind"]}
         stance = Stance.objects.filter(**key).first()
         values = {
             "position": data["position"],
-            "date_precision": precision,
+            "date_precision": span.precision,
+            "stated_by": span.last,
             "summary": data["summary"],
             "status": status,
             "editor_notes": data.get("editor_notes", ""),
@@ -266,6 +265,8 @@ def load_stances(directory: Path, report: SeedReport) -> None:
             _save(record, stance, {**values, "status": Stance.Status.DRAFT}, report, "stances")
         for item in excerpts:
             excerpt = _anchor_excerpt(record, item, report)
+            if problem := chronology.report_problem(span, excerpt.source.published_on):
+                raise record.error(problem)
             _, linked = StanceEvidence.objects.get_or_create(stance=stance, excerpt=excerpt)
             if linked:
                 report.add("evidence links", "created")

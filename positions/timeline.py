@@ -1,12 +1,11 @@
 """How positions change over time: steps in a series and the shifts between them.
 
-Pure functions over anything that looks like a stance (``pk``, ``actor_id``, ``policy_id``,
-``position``, ``stated_on``); no database access, so they are tested on plain objects.
+Pure functions over anything that looks like a stance (see ``positions.chronology.StanceLike``); no
+database access, so they are tested on plain objects.
 
-A *series* is every stance of one actor on one policy, ordered by ``stated_on`` and then by
-``pk`` (two stances on one day, with different qualifiers, keep the order they were recorded in).
-A *shift* is a change of position between two consecutive stances of a series. Its kind says
-which way the actor moved on the −2…+2 scale:
+What a series is and how its stances are ordered is ``positions.chronology``'s to say. A *shift* is a
+change of position between two consecutive stances of a series, the first surely taken before the
+second. Its kind says which way the actor moved on the −2…+2 scale:
 
 - **reversal**: ``from`` and ``to`` are on opposite sides of 0, both nonzero (support → oppose);
 - **softening**: otherwise, ``|to| < |from|``: a move toward 0 (strong support → support,
@@ -16,22 +15,16 @@ which way the actor moved on the −2…+2 scale:
 
 Two different positions with the same sign and the same magnitude do not exist on this scale,
 so every change of position is exactly one of the three. A restatement of the same position is
-not a shift; in a timeline its step is marked ``unchanged``.
+not a shift; in a timeline its step is marked ``unchanged``. When two consecutive stances with
+different positions have overlapping periods (both "in August 2025"), which came first is unknown: the
+step is marked ``order_unknown`` and no shift is claimed.
 """
 
-import datetime
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
 
-
-class StanceLike(Protocol):
-    pk: int
-    actor_id: int
-    policy_id: int
-    position: int
-    stated_on: datetime.date
+from .chronology import StanceLike, series, surely_before
 
 
 class ShiftKind(StrEnum):
@@ -45,6 +38,7 @@ class StepChange(StrEnum):
 
     FIRST = "first"
     UNCHANGED = "unchanged"
+    ORDER_UNKNOWN = "order_unknown"
     REVERSAL = ShiftKind.REVERSAL.value
     SOFTENING = ShiftKind.SOFTENING.value
     HARDENING = ShiftKind.HARDENING.value
@@ -73,12 +67,18 @@ class Step[S: StanceLike]:
         if self.previous is None:
             return StepChange.FIRST
         kind = shift_kind(self.previous.position, self.stance.position)
-        return StepChange.UNCHANGED if kind is None else StepChange(kind.value)
+        if kind is None:
+            return StepChange.UNCHANGED
+        if not surely_before(self.previous, self.stance):
+            return StepChange.ORDER_UNKNOWN
+        return StepChange(kind.value)
 
     @property
     def size(self) -> int | None:
-        """Signed move on the scale (``to − from``); ``None`` for the first step."""
-        return None if self.previous is None else self.stance.position - self.previous.position
+        """Signed move on the scale (``to − from``); ``None`` for the first step and when the order is unknown."""
+        if self.previous is None or self.change == StepChange.ORDER_UNKNOWN:
+            return None
+        return self.stance.position - self.previous.position
 
 
 @dataclass(frozen=True)
@@ -99,24 +99,6 @@ class Shift[S: StanceLike]:
         return abs(self.size)
 
 
-def series_key(stance: StanceLike) -> tuple[Hashable, Hashable]:
-    return (stance.actor_id, stance.policy_id)
-
-
-def _chronological(stance: StanceLike) -> tuple[datetime.date, int]:
-    return (stance.stated_on, stance.pk)
-
-
-def series[S: StanceLike](stances: Iterable[S]) -> dict[tuple[Hashable, Hashable], list[S]]:
-    """Stances grouped by (actor, policy), each group in date order."""
-    grouped: dict[tuple[Hashable, Hashable], list[S]] = {}
-    for stance in stances:
-        grouped.setdefault(series_key(stance), []).append(stance)
-    for group in grouped.values():
-        group.sort(key=_chronological)
-    return grouped
-
-
 def steps[S: StanceLike](stances: Iterable[S]) -> list[Step[S]]:
     """Every stance as a step of its series, each knowing the stance before it."""
     result: list[Step[S]] = []
@@ -126,11 +108,11 @@ def steps[S: StanceLike](stances: Iterable[S]) -> list[Step[S]]:
 
 
 def shifts[S: StanceLike](stances: Iterable[S]) -> list[Shift[S]]:
-    """Every change of position between consecutive stances of the same actor and policy."""
+    """Every change of position between consecutive stances of a series, the first surely before the second."""
     result: list[Shift[S]] = []
     for group in series(stances).values():
         for before, after in zip(group, group[1:], strict=False):
             kind = shift_kind(before.position, after.position)
-            if kind is not None:
+            if kind is not None and surely_before(before, after):
                 result.append(Shift(before, after, kind))
     return result

@@ -112,7 +112,7 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
     REPLICA_DATABASES.append(_alias)
 if REPLICA_DATABASES:
-    DATABASE_ROUTERS = ["multidb.PinningReplicaRouter"]
+    DATABASE_ROUTERS = ["stancetracker.db.SnapshotReplicaRouter"]
     # Before the session middleware: a write anywhere (a login, an admin save) pins the client.
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),

@@ -68,7 +68,10 @@ def test_an_editor_sees_each_list_with_its_columns_and_records(editor_client, cu
         (Excerpt, ["Add excerpt", "Source:", "Quote:", "Prefix:", "Disambiguation"]),
         (Actor, ["Add actor", "Name:", "Wikidata ID:", "Roles"]),
         (Policy, ["Add policy", "Name:", "Parent:"]),
-        (Stance, ["Add stance", "Actor:", "Stated on:", "Date precision:", "Excerpts"]),
+        (
+            Stance,
+            ["Add stance", "Actor:", "Stated on or after:", "Stated on or before:", "Date precision:", "Excerpts"],
+        ),
     ],
 )
 def test_an_editor_can_open_each_add_page(editor_client, model, labels):
@@ -335,8 +338,35 @@ def test_saving_a_stance_with_an_excerpt_records_who_and_keeps_history(editor_cl
     assert list(stance.excerpts.all()) == [excerpt]
     assert stance.created_by == editor
     assert stance.updated_by == editor
-    assert stance.history.get().history_user == editor
+    # The stance's own history says when its evidence changed, and who changed it.
+    assert [(record.history_type, record.history_change_reason) for record in stance.history.all()] == [
+        ("~", f"Excerpt added: {excerpt}"),
+        ("+", None),
+    ]
+    assert {record.history_user for record in stance.history.all()} == {editor}
     assert stance.evidence.get().history.get().history_user == editor
+
+
+def test_removing_an_excerpt_from_a_stance_shows_in_its_history(editor_client, editor):
+    kept, removed = ExcerptFactory(), ExcerptFactory()
+    stance = StanceFactory(status=Stance.Status.DRAFT, excerpts=[kept, removed])
+    links = list(stance.evidence.order_by("pk"))
+    data = stance_form(
+        stance.actor,
+        stance.policy,
+        stated_on=stance.stated_on.isoformat(),
+        **management_form("evidence", total=2, initial=2),
+        **{f"evidence-{n}-id": link.pk for n, link in enumerate(links)},
+        **{f"evidence-{n}-stance": stance.pk for n in range(2)},
+        **{f"evidence-{n}-excerpt": link.excerpt_id for n, link in enumerate(links)},
+        **{"evidence-1-DELETE": "on"},
+    )
+
+    editor_client.post(admin_url(stance, "change", stance.pk), data)
+
+    assert list(stance.excerpts.all()) == [kept]
+    latest = stance.history.first()
+    assert (latest.history_change_reason, latest.history_user) == (f"Excerpt removed: {removed}", editor)
 
 
 def test_changing_a_stance_sets_who_changed_it_but_keeps_who_created_it(editor_client, editor):
@@ -431,7 +461,8 @@ def test_the_history_page_lists_each_change_with_its_editor(editor_client, edito
     assert "<td>Changed</td>" in content
     start = content.index('<table id="change-history"')
     table = content[start : content.index("</table>", start)]
-    assert table.count(editor.username) == 2
+    assert table.count(editor.username) == 3  # created, its excerpt added, then published
+    assert "Excerpt added: " in table
     assert reverse("admin:auth_user_change", args=[editor.pk]) not in content  # editors cannot open accounts
     assert "<strong>Status:</strong>" in content
 
@@ -464,7 +495,7 @@ def test_publishing_in_bulk_publishes_stances_with_excerpts_and_names_those_with
     assert ready.history.first().status == Stance.Status.PUBLISHED
     assert ready.history.first().history_user == editor
     assert bare.status == Stance.Status.DRAFT
-    assert bare.history.count() == 1
+    assert bare.history.count() == 1  # created, nothing since
 
 
 def test_unpublishing_in_bulk_turns_stances_back_into_drafts_with_history(editor_client, editor):
@@ -477,7 +508,7 @@ def test_unpublishing_in_bulk_turns_stances_back_into_drafts_with_history(editor
         stance.refresh_from_db()
         assert stance.status == Stance.Status.DRAFT
         assert stance.updated_by == editor
-        assert [record.status for record in stance.history.all()] == ["draft", "published"]
+        assert [record.status for record in stance.history.all()][:2] == ["draft", "published"]
         assert stance.history.first().history_user == editor
 
 
@@ -487,7 +518,7 @@ def test_publishing_stances_already_published_changes_nothing(editor_client):
     response = run_action(editor_client, "publish", [stance])
 
     assert "Nothing changed: the selected stances were already published." in response.content.decode()
-    assert stance.history.count() == 1
+    assert stance.history.count() == 2  # created, then its excerpt added: nothing more
 
 
 def test_a_stance_can_be_published_from_its_own_page(editor_client, editor):
@@ -529,7 +560,7 @@ def test_a_draft_can_get_its_first_excerpt_and_be_published_in_one_save(editor_c
 
 def test_reverting_a_stance_from_its_history_cannot_publish_it_without_excerpts(editor_client):
     stance = StanceFactory(status=Stance.Status.PUBLISHED)
-    published_version = stance.history.get()
+    published_version = stance.history.first()
     stance.evidence.all().delete()
     stance.status = Stance.Status.DRAFT
     stance.save()

@@ -86,18 +86,22 @@ def test_shifts_as_csv_match_the_json(api_client, series):
         "actor_name": "Zohran Mamdani",
         "policy": "defund-the-nypd",
         "policy_name": "Defund the NYPD",
+        "qualifier": "",
+        "known_from": item["known_from"],
         "kind": "reversal",
         "size": "-2",
         "magnitude": "2",
         "from_stance": str(item["from_stance"]["id"]),
         "from_position": "1",
         "from_stated_on": "2020-06-01",
+        "from_stated_by": "2020-06-30",
         "from_date_precision": "month",
         "from_summary": item["from_stance"]["summary"],
         "from_sources": "interview | interview",
         "to_stance": str(item["to_stance"]["id"]),
         "to_position": "-1",
         "to_stated_on": "2025-08-20",
+        "to_stated_by": "2025-08-20",
         "to_date_precision": "day",
         "to_summary": item["to_stance"]["summary"],
         "to_sources": item["to_stance"]["excerpts"][0]["source"]["slug"],
@@ -118,9 +122,9 @@ def test_a_single_stance_as_csv_is_one_row(api_client, series):
 def test_an_empty_csv_still_has_its_header_and_a_long_one_links_the_next_page(api_client, series):
     response = api_client.get("/api/shifts/", {"format": "csv", "kind": "softening"})
     assert response.content.decode().splitlines() == [
-        "actor,actor_name,policy,policy_name,kind,size,magnitude,from_stance,from_position,from_stated_on,"
-        "from_date_precision,from_summary,from_sources,to_stance,to_position,to_stated_on,to_date_precision,"
-        "to_summary,to_sources"
+        "actor,actor_name,policy,policy_name,qualifier,known_from,kind,size,magnitude,from_stance,from_position,"
+        "from_stated_on,from_stated_by,from_date_precision,from_summary,from_sources,to_stance,to_position,"
+        "to_stated_on,to_stated_by,to_date_precision,to_summary,to_sources"
     ]
     paged = api_client.get("/api/stances/", {"format": "csv", "page_size": 1})
     assert len(paged.content.decode().splitlines()) == 2

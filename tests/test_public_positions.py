@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from positions.models import Stance
-from tests.factories import ActorFactory, PolicyFactory, StanceFactory
+from tests.factories import ActorFactory, ExcerptFactory, PolicyFactory, SourceFactory, StanceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +55,13 @@ def test_positions_without_a_day_are_as_of_today(api_client, tisch_series):
     ],
 )
 def test_month_and_year_dates_count_from_the_last_day_of_their_period(api_client, precision, stored, first_day_known):
+    undated = ExcerptFactory(source=SourceFactory(published_on=None))
     StanceFactory(
-        actor=ActorFactory(slug="a"), policy=PolicyFactory(slug="p"), stated_on=day(stored), date_precision=precision
+        actor=ActorFactory(slug="a"),
+        policy=PolicyFactory(slug="p"),
+        stated_on=day(stored),
+        date_precision=precision,
+        excerpts=[undated],
     )
     day_before = (day(first_day_known) - datetime.timedelta(days=1)).isoformat()
     assert positions(api_client, as_of=day_before) == []
@@ -107,3 +112,54 @@ def test_an_as_of_that_is_not_a_date_is_a_400_naming_it(api_client, bad):
     body = response.json()
     assert body["code"] == "invalid"
     assert body["errors"] == {"as_of": ["Enter a valid date as YYYY-MM-DD, e.g. 2025-09-01."]}
+
+
+@pytest.mark.parametrize(
+    ("precision", "stored", "published", "first_day_known"),
+    [
+        # "In August 2025", reported on 30 August: known on the 30th, a day before the month is out.
+        (Stance.DatePrecision.MONTH, "2025-08-01", "2025-08-30", "2025-08-30"),
+        # "In 2020", in an article of March 2020.
+        (Stance.DatePrecision.YEAR, "2020-01-01", "2020-03-15", "2020-03-15"),
+        # A report after the period ends changes nothing: the period's end comes first.
+        (Stance.DatePrecision.MONTH, "2025-06-01", "2025-11-07", "2025-06-30"),
+    ],
+)
+def test_a_stance_counts_from_its_first_report_when_that_comes_before_its_period_ends(
+    api_client, precision, stored, published, first_day_known
+):
+    late, early = (SourceFactory(published_on=day(published) + datetime.timedelta(days=40)),
+                   SourceFactory(published_on=day(published)))  # fmt: skip
+    stance = StanceFactory(
+        actor=ActorFactory(slug="a"),
+        policy=PolicyFactory(slug="p"),
+        stated_on=day(stored),
+        date_precision=precision,
+        excerpts=[ExcerptFactory(source=late), ExcerptFactory(source=early)],
+    )
+    day_before = (day(first_day_known) - datetime.timedelta(days=1)).isoformat()
+    assert positions(api_client, as_of=day_before) == []
+    assert positions(api_client, as_of=first_day_known) == [("a", "p", 1)]
+    assert api_client.get(f"/api/stances/{stance.pk}/").json()["known_from"] == first_day_known
+
+
+def test_the_position_of_each_scope_is_its_own(api_client):
+    mamdani, guard = ActorFactory(slug="hochul"), PolicyFactory(slug="guard")
+    StanceFactory(actor=mamdani, policy=guard, position=-1, qualifier="federal deployment", stated_on=day("2025-08-01"))
+    StanceFactory(actor=mamdani, policy=guard, position=1, qualifier="the Governor's own", stated_on=day("2025-09-01"))
+    found = api_client.get("/api/positions/", {"as_of": "2025-12-01"}).json()["results"]
+    assert [(item["qualifier"], item["position"]) for item in found] == [
+        ("federal deployment", -1),
+        ("the Governor's own", 1),
+    ]
+    assert api_client.get("/api/shifts/").json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [("2999-01-01", "Must not be after today"), ("1899-12-31", "greater than or equal to 1900-01-01")],
+)
+def test_as_of_outside_the_sane_range_is_a_400_naming_it(api_client, as_of, message):
+    response = api_client.get("/api/positions/", {"as_of": as_of})
+    assert response.status_code == 400
+    assert message in response.json()["errors"]["as_of"][0]

@@ -116,8 +116,11 @@ def test_a_stance_shows_its_position_date_precision_and_every_excerpt_with_its_s
         "position": 2,
         "position_label": "Strongly support",
         "stated_on": "2025-08-01",
+        "stated_by": "2025-08-31",
         "date_precision": "month",
         "stated_on_display": "August 2025",
+        # CNN reported it on 30 August: it counts from then, before the month is out.
+        "known_from": "2025-08-30",
         "evidence_kind": "reported_words",
         "evidence_kind_label": "A report of the actor's words",
         "qualifier": "",

@@ -13,7 +13,8 @@ def test_mamdanis_timeline_on_defunding_the_nypd_runs_from_support_in_2020_to_op
     first, last = entries[0], entries[-1]
     assert first["stated_on"].startswith("2020") and first["position"] > 0
     assert last["stated_on"].startswith("2025") and last["position"] < 0
-    assert [entry["stated_on"] for entry in entries] == sorted(entry["stated_on"] for entry in entries)
+    # In the order they count from (positions.chronology).
+    assert [entry["known_from"] for entry in entries] == sorted(entry["known_from"] for entry in entries)
     assert first["change"]["kind"] == "first"
     assert "reversal" in [entry["change"]["kind"] for entry in entries]
     assert all(entry["excerpts"] for entry in entries)

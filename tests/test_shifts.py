@@ -15,10 +15,16 @@ class Point:
     policy_id: int
     position: int
     stated_on: datetime.date
+    known_from: datetime.date
+    qualifier: str = ""
 
 
-def point(pk: int, position: int, day: str, actor: int = 1, policy: int = 1) -> Point:
-    return Point(pk, actor, policy, position, datetime.date.fromisoformat(day))
+def point(
+    pk: int, position: int, day: str, actor: int = 1, policy: int = 1, qualifier: str = "", known: str = ""
+) -> Point:
+    """A stance of ``day`` (its first day), known from ``known`` (the same day when not given)."""
+    first = datetime.date.fromisoformat(day)
+    return Point(pk, actor, policy, position, first, datetime.date.fromisoformat(known) if known else first, qualifier)
 
 
 @pytest.mark.parametrize(
@@ -79,9 +85,53 @@ def test_shifts_never_pair_stances_of_different_actors_or_policies():
     assert shifts(stances) == []
 
 
-def test_stances_on_the_same_day_keep_the_order_they_were_recorded_in():
-    found = shifts([point(8, 0, "2025-01-01"), point(5, 2, "2025-01-01")])
-    assert [(s.before.pk, s.after.pk, s.kind) for s in found] == [(5, 8, ShiftKind.SOFTENING)]
+def test_shifts_never_pair_stances_of_different_scopes():
+    stances = [
+        point(1, -1, "2025-08-01", qualifier="federal deployment"),
+        point(2, 1, "2025-09-01", qualifier="the Governor's own deployment"),
+    ]
+    assert shifts(stances) == []
+    assert [step.change for step in steps(stances)] == [StepChange.FIRST, StepChange.FIRST]
+
+
+def test_stances_on_the_same_day_with_different_positions_have_no_known_order_and_no_shift():
+    stances = [point(8, 0, "2025-01-01"), point(5, 2, "2025-01-01")]
+    assert shifts(stances) == []
+    found = steps(stances)
+    assert [(step.stance.pk, step.change, step.size) for step in found] == [
+        (5, StepChange.FIRST, None),
+        (8, StepChange.ORDER_UNKNOWN, None),
+    ]
+
+
+def test_overlapping_periods_with_different_positions_have_no_known_order():
+    # Both "in August 2025": the earlier report does not make the earlier statement.
+    threat = point(1, 2, "2025-08-01", known="2025-08-31")
+    remark = point(2, 0, "2025-08-01", known="2025-08-28")
+    assert shifts([threat, remark]) == []
+    assert [(step.stance.pk, step.change) for step in steps([threat, remark])] == [
+        (2, StepChange.FIRST),
+        (1, StepChange.ORDER_UNKNOWN),
+    ]
+
+
+def test_overlapping_periods_with_the_same_position_are_a_restatement():
+    found = steps([point(1, -1, "2025-01-01", known="2025-12-31"), point(2, -1, "2025-08-01", known="2025-08-30")])
+    assert [(step.stance.pk, step.change) for step in found] == [(2, StepChange.FIRST), (1, StepChange.UNCHANGED)]
+
+
+def test_a_stance_is_placed_by_the_day_it_counts_from_not_the_day_its_period_starts():
+    # A year-dated stance known only at the year's end follows a day-dated one from within that year.
+    year = point(1, 1, "2024-01-01", known="2024-12-31")
+    day = point(2, -1, "2024-03-01")
+    later = point(3, 2, "2025-02-01")
+    found = steps([year, day, later])
+    assert [(step.stance.pk, step.change) for step in found] == [
+        (2, StepChange.FIRST),
+        (1, StepChange.ORDER_UNKNOWN),
+        (3, StepChange.HARDENING),
+    ]
+    assert [(s.before.pk, s.after.pk, s.kind) for s in shifts([year, day, later])] == [(1, 3, ShiftKind.HARDENING)]
 
 
 def test_a_series_of_one_stance_has_no_shifts():

@@ -101,12 +101,16 @@ def generate(count: int) -> tuple[str, str]:
         Excerpt(source=source, quote=words.strip(), start=i * step, end=(i + 1) * step - 1) for i in range(count)
     )
     start = datetime.date(2020, 1, 1)
+    # Day-dated stances from a source with no date: each counts from its own day (``positions.chronology``).
+    days = [start + datetime.timedelta(days=i // (len(actors) * len(policies))) for i in range(count)]
     stances = Stance.objects.bulk_create(
         Stance(
             actor=actors[i % len(actors)],
             policy=policies[(i // len(actors)) % len(policies)],
             position=(i % 5) - 2,
-            stated_on=start + datetime.timedelta(days=i // (len(actors) * len(policies))),
+            stated_on=days[i],
+            stated_by=days[i],
+            known_from=days[i],
             evidence_kind=Stance.EvidenceKind.OWN_WORDS,
             summary=f"Synthetic stance {i} on police patrols",
             status=Stance.Status.PUBLISHED,
