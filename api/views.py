@@ -8,6 +8,7 @@ Every view refuses writes (only GET, HEAD and OPTIONS are routed), answers error
 from dataclasses import replace
 
 from django.conf import settings
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
 from django_filters.rest_framework import DjangoFilterBackend
@@ -138,8 +139,9 @@ class SourceViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         # Excerpts and the ids of the published stances they back: two prefetch queries per page, not
         # two per source. Lists leave out the full text, which only the detail view prints.
+        # Undated sources last on every database (PostgreSQL would put NULLs first when descending).
         sources = Source.objects.prefetch_related(StanceEvidence.objects.published_excerpts_prefetch()).order_by(
-            "-published_on", "slug"
+            F("published_on").desc(nulls_last=True), "slug"
         )
         return sources if self.action == "retrieve" else sources.without_text()
 

@@ -341,6 +341,15 @@ class Stance(models.Model):
             return []
         return list(Source.objects.filter(excerpts__evidence__stance=self).values_list("published_on", flat=True))
 
+    def refresh_known_from(self, *, reason: str) -> bool:
+        """Recompute the day the stance counts from (its sources' dates may have changed); save it, with
+        ``reason`` in its history, only if it moved. True when it did."""
+        known_from = chronology.known_from(self.period, self.report_dates())
+        if known_from == self.known_from:
+            return False
+        self.record_evidence_change(reason)
+        return True
+
     def record_evidence_change(self, reason: str) -> None:
         """Save after an excerpt was added or removed: the day it counts from may move, and its history
         says what happened to its evidence."""

@@ -145,3 +145,78 @@ def test_a_role_knows_whether_it_was_held_on_a_day():
     role = Role(title="Mayor-elect", start_on=datetime.date(2025, 11, 4), end_on=datetime.date(2025, 12, 31))
     assert role.was_held_on(datetime.date(2025, 11, 19))
     assert not role.was_held_on(datetime.date(2026, 1, 1))
+
+
+# Evidence and time -------------------------------------------------------------------------------
+
+
+def test_a_saved_excerpt_cannot_be_moved_to_another_passage_or_source():
+    excerpt = ExcerptFactory(quote="we will fund crisis teams")
+    excerpt.quote = "would not work"
+    with pytest.raises(ValidationError) as error:
+        excerpt.full_clean()
+    assert "Add a new excerpt" in error.value.message_dict["quote"][0]
+    excerpt.refresh_from_db()
+    excerpt.source = SourceFactory()
+    with pytest.raises(ValidationError) as error:
+        excerpt.full_clean()
+    assert "cannot be moved" in error.value.message_dict["source"][0]
+
+
+def test_the_database_refuses_a_period_that_is_not_what_its_precision_says():
+    stance = StanceFactory(stated_on=datetime.date(2025, 8, 1), date_precision=Stance.DatePrecision.MONTH)
+    for changes in (
+        {"stated_on": datetime.date(2025, 8, 15)},  # a month starts on its first day
+        {"stated_by": datetime.date(2025, 9, 30)},  # and ends in the same month
+        {"date_precision": Stance.DatePrecision.DAY},  # a day is one day
+        {"stated_on": datetime.date(1800, 8, 1), "stated_by": datetime.date(1800, 8, 31)},
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Stance.objects.filter(pk=stance.pk).update(**changes)
+
+
+@pytest.mark.parametrize(
+    ("stated_on", "precision", "message"),
+    [
+        ("2031-05-01", Stance.DatePrecision.DAY, "cannot be dated after today"),
+        ("1800-01-01", Stance.DatePrecision.YEAR, "cannot be dated before 1900-01-01"),
+        # The factory's source is dated 30 August 2025: it cannot report a stance of September.
+        ("2025-09-01", Stance.DatePrecision.MONTH, "cannot report a stance taken on or after 2025-09-01"),
+    ],
+)
+def test_a_stance_date_that_cannot_be_right_is_refused_with_a_reason(stated_on, precision, message):
+    stance = StanceFactory(status=Stance.Status.DRAFT)
+    stance.stated_on, stance.date_precision = datetime.date.fromisoformat(stated_on), precision
+    with pytest.raises(ValidationError) as error:
+        stance.full_clean()
+    assert message in " ".join(error.value.message_dict["stated_on"])
+
+
+def test_a_range_needs_its_last_day_and_keeps_it():
+    stance = StanceFactory(status=Stance.Status.DRAFT, stated_on=datetime.date(2025, 6, 1))
+    stance.date_precision = Stance.DatePrecision.RANGE
+    stance.stated_by = None
+    with pytest.raises(ValidationError) as error:
+        stance.full_clean()
+    assert "needs its last day" in error.value.message_dict["stated_by"][0]
+    stance.stated_by = datetime.date(2025, 8, 29)
+    stance.full_clean()
+    stance.save()
+    stance.refresh_from_db()
+    # The factory's source, of 30 August, comes after the range: the range's end counts.
+    assert (stance.stated_on_display, stance.known_from) == ("2025-06-01 to 2025-08-29", datetime.date(2025, 8, 29))
+
+
+def test_changing_a_sources_date_moves_the_day_its_stances_count_from_and_says_so_in_their_history():
+    source = SourceFactory(published_on=None)
+    stance = StanceFactory(
+        stated_on=datetime.date(2025, 8, 1),
+        date_precision=Stance.DatePrecision.MONTH,
+        excerpts=[ExcerptFactory(source=source)],
+    )
+    assert stance.known_from == datetime.date(2025, 8, 31)
+    source.published_on = datetime.date(2025, 8, 12)
+    source.save()
+    stance.refresh_from_db()
+    assert stance.known_from == datetime.date(2025, 8, 12)
+    assert "changed its publication date" in stance.history.first().history_change_reason
