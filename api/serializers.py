@@ -213,10 +213,15 @@ class PublicExcerptSerializer(serializers.ModelSerializer):
 
 class SourceSerializer(serializers.ModelSerializer):
     excerpts = PublicExcerptSerializer(many=True, help_text="Quotes that back published stances.")
+    supplied_by_desk = serializers.ListField(
+        source="supplied_fields",
+        child=serializers.CharField(),
+        help_text="Metadata the editors supplied from the article itself, not read from the file's header.",
+    )
 
     class Meta:
         model = Source
-        fields = ["slug", "title", "publisher", "byline", "published_on", "url", "excerpts"]
+        fields = ["slug", "title", "publisher", "byline", "published_on", "url", "supplied_by_desk", "note", "excerpts"]
 
 
 class SourceDetailSerializer(SourceSerializer):

@@ -20,8 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 
 from sources import anchoring
-from sources.ingest import IngestError, ingest_file
-from sources.models import Excerpt, Source
+from sources.ingest import IngestError, ingest_file, parse_header
+from sources.models import DESK_SUPPLIABLE, Excerpt, Source
 
 from . import chronology
 from .models import Actor, Policy, Role, Stance, StanceEvidence
@@ -151,14 +151,30 @@ def _parse_stated_on(record: _Record, value: Any) -> chronology.Period:
 
 
 def load_sources(directory: Path, report: SeedReport) -> None:
+    """Ingest each file; then apply what the desk supplied for metadata the file's header does not give."""
     manifest = directory / "sources.json"
     for record in _read_records(manifest, "slug"):
-        data = record.require({"file", "slug"}, {"file", "slug"})
+        data = record.require({"file", "slug", "note", *DESK_SUPPLIABLE}, {"file", "slug"})
         try:
             result = ingest_file(path=directory / data["file"], slug=data["slug"])
         except IngestError as error:
             raise record.error(str(error)) from None
-        report.add("sources", result.action)
+        source, outcome = result.source, result.action
+        header = parse_header(source.text)
+        values = {"note": data.get("note", ""), "supplied_fields": []}
+        for name in DESK_SUPPLIABLE:
+            if name not in data:
+                continue
+            supplied = record.date(data[name], name) if name == "published_on" else data[name]
+            if getattr(header, name, None):
+                raise record.error(f"{name} is in the file's own header; the desk supplies only what it lacks.")
+            values[name] = supplied
+            values["supplied_fields"].append(name)
+        changed = [name for name, value in values.items() if getattr(source, name) != value]
+        if changed:
+            _save(record, source, values, SeedReport(), "sources")
+            outcome = "updated" if outcome == "unchanged" else outcome
+        report.add("sources", outcome)
 
 
 def _link_parents(records: list[_Record], model: type[models.Model], what: str) -> None:

@@ -105,7 +105,15 @@ class SourceAdmin(HistoryAdmin):
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
-        (None, {"fields": ["title", "slug", "publisher", "byline", "published_on", "url"]}),
+        (None, {"fields": ["title", "slug", "publisher", "byline", "published_on", "url", "note"]}),
+        (
+            "Supplied by the desk",
+            {
+                "fields": ["supplied_fields"],
+                "description": "Which of the fields above the desk supplied from the article rather than read "
+                'from the file, e.g. ["title", "publisher"]. Readers see this.',
+            },
+        ),
         ("Stored text", {"fields": ["text", "sha256", "original_filename", "ingested_at"]}),
     ]
     inlines = [ExcerptInline]

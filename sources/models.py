@@ -16,6 +16,10 @@ EXCERPT_IS_FIXED = (
 )
 
 
+# Metadata an editor may supply from the article when the file's header does not give it.
+DESK_SUPPLIABLE = ("title", "publisher", "byline", "published_on", "url")
+
+
 class Source(models.Model):
     """A document stored exactly as ingested, which excerpts quote from."""
 
@@ -31,6 +35,17 @@ class Source(models.Model):
         null=True, blank=True, help_text="Publication date. Empty when the file does not say."
     )
     url = models.URLField(max_length=500, blank=True, help_text="Where the original can be read, if known.")
+    supplied_fields = models.JSONField(
+        default=list,
+        blank=True,
+        verbose_name="supplied by the desk",
+        help_text="Metadata fields the editors supplied from the article itself rather than read from the "
+        'file\'s header, e.g. ["title", "publisher"]. Shown to the public.',
+    )
+    note = models.TextField(
+        blank=True,
+        help_text="Public note on where the metadata comes from, e.g. why the publisher cannot be known.",
+    )
     text = models.TextField(
         help_text="Full text exactly as ingested. Excerpt offsets point into it: it cannot be edited here."
     )
@@ -59,6 +74,12 @@ class Source(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("source-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        unknown = [name for name in self.supplied_fields or [] if name not in DESK_SUPPLIABLE]
+        if not isinstance(self.supplied_fields, list) or unknown:
+            raise ValidationError({"supplied_fields": f"A list of field names from: {', '.join(DESK_SUPPLIABLE)}."})
 
     @staticmethod
     def digest(text: str) -> str:

@@ -5,7 +5,7 @@ from django.db import models
 
 class SourceQuerySet(models.QuerySet):
     def needing_attention(self):
-        """Sources whose file left some metadata unknown."""
+        """Sources with some metadata still unknown (neither in the file nor supplied by the desk)."""
         return self.filter(
             models.Q(title="") | models.Q(publisher="") | models.Q(byline="") | models.Q(published_on=None)
         )

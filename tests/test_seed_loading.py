@@ -1,5 +1,6 @@
 """load_seed: the shipped dataset loads whole, faithfully, once, or not at all."""
 
+import io
 import json
 import shutil
 from collections import defaultdict
@@ -254,3 +255,36 @@ def test_an_edited_record_is_updated_in_place_on_reload(seeded, fixture_copy, ca
     assert "stances: 1 updated" in capsys.readouterr().out
     assert counts() == before
     assert Stance.objects.filter(summary="Edited summary.").count() == 1
+
+
+def test_the_desk_supplies_what_a_files_header_lacks_and_says_so(fixture_copy):
+    def supply(records):
+        by_slug = {record["slug"]: record for record in records}
+        by_slug["mamdani-inroads-with-police"] |= {"title": "Mamdani makes inroads with police", "note": "Undated."}
+
+    edit_records(fixture_copy / "sources.json", supply)
+    call_command("load_seed", directory=fixture_copy, verbosity=0)
+    source = Source.objects.get(slug="mamdani-inroads-with-police")
+    assert (source.title, source.supplied_fields, source.note) == (
+        "Mamdani makes inroads with police",
+        ["title"],
+        "Undated.",
+    )
+    assert before_and_after_second_load(fixture_copy) == ("nothing changed",)
+
+
+def test_the_desk_cannot_overrule_a_files_own_header(fixture_copy):
+    def overrule(records):
+        # The CNN file's own header gives its publication date.
+        records[0]["published_on"] = "2025-01-01"
+
+    edit_records(fixture_copy / "sources.json", overrule)
+    with pytest.raises(CommandError, match=r"sources\.json: record 1 .*published_on is in the file's own header"):
+        call_command("load_seed", directory=fixture_copy)
+    assert set(counts().values()) == {0}
+
+
+def before_and_after_second_load(directory: Path) -> tuple[str]:
+    out = io.StringIO()
+    call_command("load_seed", directory=directory, stdout=out)
+    return ("nothing changed",) if "nothing changed" in out.getvalue().lower() else (out.getvalue(),)
