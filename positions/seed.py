@@ -43,7 +43,7 @@ class SeedReport:
         self.counts[(kind, outcome)] += 1
 
     def lines(self) -> list[str]:
-        outcomes = ("created", "updated", "unchanged")
+        outcomes = ("created", "updated", "unchanged", "kept as edited by an editor")
         lines = []
         for kind in dict.fromkeys(kind for kind, _ in self.counts):
             counted = [
@@ -54,7 +54,7 @@ class SeedReport:
 
     @property
     def changed(self) -> bool:
-        return any(count for (_, outcome), count in self.counts.items() if outcome != "unchanged")
+        return any(count for (kind, outcome), count in self.counts.items() if outcome in {"created", "updated"})
 
 
 class _Record:
@@ -118,12 +118,27 @@ def _read_records(path: Path, label_key: str) -> list[_Record]:
     return [_Record(path, index, item, label_key) for index, item in enumerate(data, start=1)]
 
 
+def edited_by_an_editor(instance: models.Model) -> bool:
+    """True when the record's latest change was made by a person (in the admin), not by a load.
+
+    Such a record is the editors' from then on: the loader leaves it alone rather than put the fixture's
+    values back over their work (Open Civic Data's ``locked_fields`` idea, for the whole record).
+    """
+    if instance.pk is None or not hasattr(instance, "history"):
+        return False
+    latest = instance.history.order_by("-history_date", "-history_id").only("history_user_id").first()
+    return latest is not None and latest.history_user_id is not None
+
+
 def _save(record: _Record, instance: models.Model, values: dict, report: SeedReport, kind: str) -> models.Model:
-    """Create ``instance`` or bring it to ``values``; save only what changed."""
+    """Create ``instance`` or bring it to ``values``; save only what changed, and nothing an editor changed."""
     creating = instance.pk is None
     changed = [name for name, value in values.items() if getattr(instance, name) != value]
     if not creating and not changed:
         report.add(kind, "unchanged")
+        return instance
+    if edited_by_an_editor(instance):
+        report.add(kind, "kept as edited by an editor")
         return instance
     for name in changed:
         setattr(instance, name, values[name])
@@ -275,6 +290,9 @@ def load_stances(directory: Path, report: SeedReport) -> None:
             "editor_notes": data.get("editor_notes", ""),
         }
         creating = stance is None
+        if not creating and edited_by_an_editor(stance):
+            report.add("stances", "kept as edited by an editor")
+            continue
         if creating:
             stance = Stance(**key)
             # A stance can only be published once it has evidence: save it as a draft first.
