@@ -145,6 +145,16 @@ class ShiftSerializer(serializers.Serializer):
     to_stance = ShiftEndSerializer(source="after")
 
 
+class CorrectionSerializer(StanceSerializer):
+    """A stance that was published and then withdrawn, with why and when."""
+
+    retraction_reason = serializers.CharField(help_text="Why the stance was withdrawn.")
+    retracted_at = serializers.DateTimeField(help_text="When it was withdrawn.")
+
+    class Meta(StanceSerializer.Meta):
+        fields = [*StanceSerializer.Meta.fields, "retraction_reason", "retracted_at"]
+
+
 class LatestPositionSerializer(serializers.ModelSerializer):
     """An actor's position in one series today (its latest published stance), in brief."""
 

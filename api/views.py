@@ -36,6 +36,7 @@ from .pagination import StanceCursorPagination
 from .renderers import FlatCSVRenderer
 from .serializers import (
     ActorSerializer,
+    CorrectionSerializer,
     PolicySerializer,
     ShiftSerializer,
     SourceDetailSerializer,
@@ -158,6 +159,16 @@ class StanceViewSet(PublicAPIMixin, CSVMixin, viewsets.ReadOnlyModelViewSet):
     csv_columns = STANCE_CSV_COLUMNS
     # Actor and policy joined; excerpts and their sources in one prefetch query for the whole page.
     queryset = Stance.objects.published().with_evidence().order_by("-known_from", "-pk")
+
+
+class CorrectionViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """Stances that were published and then retracted, newest first, each with its public reason. Nothing
+    published is ever deleted: it is withdrawn here, in the open."""
+
+    serializer_class = CorrectionSerializer
+    filterset_class = None
+    # Evidence of every correction of the page in one prefetch query, as for stances.
+    queryset = Stance.objects.retracted().with_evidence()
 
 
 class TimelineMixin:

@@ -170,15 +170,32 @@ class StanceAdmin(HistoryAdmin):
                 "publication date of its earliest dated source if that is earlier (shown as “known from”).",
             },
         ),
-        ("Publication", {"fields": ["status", "editor_notes"]}),
+        ("Publication", {"fields": ["status", "retraction_reason", "retracted_at", "editor_notes"]}),
         ("Record", {"fields": ["created_by", "created_at", "updated_by", "updated_at"]}),
     ]
-    readonly_fields = ["known_from", "created_by", "created_at", "updated_by", "updated_at"]
+    readonly_fields = ["known_from", "retracted_at", "created_by", "created_at", "updated_by", "updated_at"]
     inlines = [StanceEvidenceInline]
     actions = ["publish", "unpublish"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(excerpt_count=Count("evidence", distinct=True))
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Readers may have seen anything that was published: it is retracted in public, never deleted.
+        protected = [
+            *protected,
+            *(
+                format_html(
+                    'Stance: <a href="{}">{}</a> was published: retract it with a public reason instead.',
+                    reverse("admin:positions_stance_change", args=[stance.pk]),
+                    stance,
+                )
+                for stance in objs
+                if stance.status != Stance.Status.DRAFT
+            ),
+        ]
+        return deleted, model_count, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
         if not change:

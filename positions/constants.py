@@ -35,8 +35,12 @@ class EvidenceKind(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    """Draft and published as one would expect; a retracted stance was published, then withdrawn in public:
+    it leaves timelines, positions and shifts but stays listed among the corrections, with its reason."""
+
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
+    RETRACTED = "retracted", "Retracted"
 
 
 # No stance in this record can predate modern municipal policing debates by much; an earlier date is

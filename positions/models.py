@@ -217,8 +217,15 @@ class Stance(models.Model):
         max_length=10,
         choices=Status,
         default=Status.DRAFT,
-        help_text="Only published stances are shown to the public.",
+        help_text="Only published stances are shown to the public. A published stance is never deleted: "
+        "retract it with a public reason, and it is listed among the corrections.",
     )
+    retraction_reason = models.TextField(
+        blank=True,
+        help_text="Public: why the stance was withdrawn, e.g. “The quote was from another speaker.” Required to "
+        "retract.",
+    )
+    retracted_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="When it was retracted.")
     editor_notes = models.TextField(blank=True, help_text="Internal notes for editors. Never published.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -257,6 +264,12 @@ class Stance(models.Model):
                 condition=models.Q(position__gte=-2, position__lte=2),
                 name="stance_position_on_scale",
                 violation_error_message="Position must be between −2 and +2.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=constants.Status.RETRACTED)
+                | (~models.Q(retraction_reason="") & models.Q(retracted_at__isnull=False)),
+                name="stance_retraction_has_reason_and_time",
+                violation_error_message="A retracted stance needs a public reason.",
             ),
             models.CheckConstraint(
                 condition=models.Q(stated_by__gte=models.F("stated_on")),
@@ -341,6 +354,19 @@ class Stance(models.Model):
             return []
         return list(Source.objects.filter(excerpts__evidence__stance=self).values_list("published_on", flat=True))
 
+    def check_retraction(self) -> None:
+        """A stance is retracted only from published, with a public reason, and stays retracted."""
+        saved = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first() if self.pk else None
+        if saved == self.Status.RETRACTED and self.status != self.Status.RETRACTED:
+            raise ValidationError({"status": "A retracted stance stays retracted: record a corrected stance anew."})
+        if self.status != self.Status.RETRACTED or saved == self.Status.RETRACTED:
+            return
+        if saved != self.Status.PUBLISHED:
+            raise ValidationError({"status": "Only a published stance can be retracted; a draft can be deleted."})
+        if not self.retraction_reason.strip():
+            raise ValidationError({"retraction_reason": "Say publicly why the stance is retracted."})
+        self.retracted_at = timezone.now()
+
     def refresh_known_from(self, *, reason: str) -> bool:
         """Recompute the day the stance counts from (its sources' dates may have changed); save it, with
         ``reason`` in its history, only if it moved. True when it did."""
@@ -374,6 +400,7 @@ class Stance(models.Model):
             raise ValidationError({"stated_on": errors})
         self.stated_on, self.stated_by = span.first, span.last
         self.known_from = chronology.known_from(span, report_dates)
+        self.check_retraction()
         evidence_checked_elsewhere = getattr(self, "evidence_checked_by_form", False)
         publishing = self.status == self.Status.PUBLISHED and self.pk and not evidence_checked_elsewhere
         if publishing and not self.evidence.exists():

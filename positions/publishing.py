@@ -44,7 +44,7 @@ def unpublish_stances(*, stances: Iterable[Stance], user) -> StatusChange:
     """Turn published stances back into drafts, hidden from the public."""
     result = StatusChange()
     for stance in stances:
-        if stance.status == Stance.Status.DRAFT:
+        if stance.status != Stance.Status.PUBLISHED:  # drafts already; a retraction stays
             continue
         stance.status = Stance.Status.DRAFT
         _save_as(stance, user)

@@ -76,6 +76,10 @@ class StanceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PUBLISHED)
 
+    def retracted(self):
+        """Stances withdrawn in public: listed among the corrections, newest first, and nowhere else."""
+        return self.filter(status=Status.RETRACTED).order_by("-retracted_at", "-pk")
+
     def for_actor(self, actor):
         return self.filter(actor=actor)
 

@@ -157,6 +157,8 @@ def test_the_openapi_schema_validates_and_describes_every_endpoint(api_client):
         "/api/stances/{id}/",
         "/api/positions/",
         "/api/shifts/",
+        "/api/corrections/",
+        "/api/corrections/{id}/",
     }
     assert all(set(operations) == {"get"} for operations in schema["paths"].values())
     stance_parameters = {p["name"] for p in schema["paths"]["/api/stances/"]["get"]["parameters"]}

@@ -211,8 +211,22 @@ def test_an_unknown_object_is_a_404_in_the_public_error_shape(api_client, url):
 
 def test_the_api_root_lists_the_resources(api_client):
     data = get_json(api_client, "/api/")
-    assert set(data) == {"actors", "policies", "sources", "stances"}
+    assert set(data) == {
+        "actors",
+        "policies",
+        "sources",
+        "stances",
+        "corrections",
+        "positions",
+        "shifts",
+        "corrections-feed",
+        "schema",
+        "docs",
+    }
     assert data["actors"].endswith("/api/actors/")
+    assert data["docs"].endswith("/api/docs/")
+    for url in data.values():
+        assert api_client.get(url).status_code == 200, url
 
 
 def test_the_browsable_api_renders_for_a_browser(api_client):
