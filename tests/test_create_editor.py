@@ -1,0 +1,34 @@
+"""``create_editor``: one command makes a staff user in the Editors group who can use the admin."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_editor_created_by_the_command_can_log_in_and_curate(client):
+    out = io.StringIO()
+    call_command("create_editor", "dana", stdout=out)
+    password = out.getvalue().split("One-time password: ")[1].split()[0]
+    assert client.login(username="dana", password=password)
+    assert client.get("/admin/positions/stance/add/").status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 403
+
+
+def test_the_password_can_come_from_the_environment_and_is_checked(monkeypatch, client):
+    monkeypatch.setenv("EDITOR_PASSWORD", "a long and unusual passphrase")
+    out = io.StringIO()
+    call_command("create_editor", "eli", stdout=out)
+    assert "One-time password" not in out.getvalue()
+    assert client.login(username="eli", password="a long and unusual passphrase")
+    monkeypatch.setenv("EDITOR_PASSWORD", "password")
+    with pytest.raises(CommandError, match="too common"):
+        call_command("create_editor", "fay")
+
+
+def test_an_existing_username_is_refused(django_user_model):
+    django_user_model.objects.create(username="gus")
+    with pytest.raises(CommandError, match="exists already"):
+        call_command("create_editor", "gus")
