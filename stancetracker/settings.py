@@ -173,6 +173,10 @@ API_MAX_PAGE_SIZE = int(os.environ.get("DJANGO_API_MAX_PAGE_SIZE", "500"))
 API_ANON_THROTTLE_RATE = os.environ.get("DJANGO_API_ANON_THROTTLE_RATE", "120/minute") or None
 # Seconds shared caches and browsers may reuse a response before revalidating it with its ETag.
 API_CACHE_MAX_AGE = int(os.environ.get("DJANGO_API_CACHE_MAX_AGE", "60"))
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For. 0: clients
+# connect directly, REMOTE_ADDR is the client and any X-Forwarded-For is the client's own invention.
+# N: the Nth address from the right end of X-Forwarded-For is the client, as the outermost proxy saw it.
+NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
 
 REST_FRAMEWORK = {
     # Anonymous and read-only: nobody logs in to the API, so there is no session or CSRF to check.
@@ -188,6 +192,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PublicPageNumberPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PublicAnonRateThrottle"],
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.public_exception_handler",
     "DATE_FORMAT": "iso-8601",
