@@ -196,7 +196,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": API_PAGE_SIZE,
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PublicAnonRateThrottle"],
     "NUM_PROXIES": NUM_PROXIES,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PublicAutoSchema",
     "EXCEPTION_HANDLER": "api.errors.public_exception_handler",
     "DATE_FORMAT": "iso-8601",
 }
@@ -211,7 +211,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_component"],
 }
 
 # Anyone may read the API from a browser on another site; nothing else is shared cross-origin.
