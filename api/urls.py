@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from . import views
 from .errors import not_found
+from .health import HealthView
 
 
 class ReadOnlyRouter(DefaultRouter):
@@ -23,6 +24,7 @@ urlpatterns = [
     path("policies/<slug:slug>/timeline/", views.PolicyTimelineView.as_view(), name="policy-timeline"),
     path("positions/", views.PositionListView.as_view(), name="position-list"),
     path("shifts/", views.ShiftListView.as_view(), name="shift-list"),
+    path("health/", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("docs/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

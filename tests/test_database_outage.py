@@ -3,27 +3,14 @@ and everything works again as soon as the database does, without a restart."""
 
 import logging
 import socket
-from contextlib import contextmanager
 
 import pytest
 from django.db import InterfaceError, OperationalError, connection
 
 from tests.factories import ActorFactory
+from tests.outage import REFUSED, database_down
 
 pytestmark = pytest.mark.django_db
-
-REFUSED = 'connection to server at "127.0.0.1", port 5432 failed: Connection refused\n\tIs the server running?'
-
-
-@contextmanager
-def database_down(error: Exception | None = None):
-    """Every query fails as it does when the database server is unreachable."""
-
-    def refuse(execute, sql, params, many, context):
-        raise error or OperationalError(REFUSED)
-
-    with connection.execute_wrapper(refuse):
-        yield
 
 
 def request_log(caplog) -> list[logging.LogRecord]:

@@ -153,6 +153,7 @@ def test_the_openapi_schema_validates_and_describes_every_endpoint(api_client):
         "/api/stances/{id}/",
         "/api/positions/",
         "/api/shifts/",
+        "/api/health/",
     }
     assert all(set(operations) == {"get"} for operations in schema["paths"].values())
     stance_parameters = {p["name"] for p in schema["paths"]["/api/stances/"]["get"]["parameters"]}
@@ -202,11 +203,15 @@ def test_csv_bodies_are_documented_as_csv_text_and_errors_in_both_formats(api_cl
         assert responses[code]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
 
 
-def test_every_operation_documents_outages_and_throttling_with_retry_after(api_client):
+def test_every_operation_documents_outages_and_every_throttled_one_throttling_with_retry_after(api_client):
+    throttled = set()
     for path, operations in openapi_schema(api_client)["paths"].items():
         responses = operations["get"]["responses"]
-        for code in ("429", "503"):
+        for code in {"429", "503"} & set(responses):
             assert responses[code]["headers"]["Retry-After"]["schema"] == {"type": "integer"}, (path, code)
+        assert "503" in responses
+        throttled |= {path} if "429" in responses else set()
+    assert throttled == {path for path in openapi_schema(api_client)["paths"] if path != "/api/health/"}
 
 
 def test_the_docs_page_renders_with_local_assets_only(api_client):
