@@ -29,5 +29,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("docs/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     *router.urls,
-    re_path(r"^.*$", not_found),
+    # Any character, line breaks included ("." would miss them): a path with %0A is the API's 404 as well.
+    re_path(r"^[\s\S]*$", not_found),
 ]
