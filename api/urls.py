@@ -1,6 +1,8 @@
 """Routes of the public API, mounted at /api/."""
 
+from django.conf import settings
 from django.urls import path, re_path
+from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -26,8 +28,14 @@ urlpatterns = [
     path("shifts/", views.ShiftListView.as_view(), name="shift-list"),
     path("health/", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    path("docs/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema", template_name="api/swagger_ui.html"), name="docs"),
+    path(
+        "docs/redoc/",
+        csp_override(settings.REDOC_CSP)(
+            SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html")
+        ),
+        name="redoc",
+    ),
     *router.urls,
     # Any character, line breaks included ("." would miss them): a path with %0A is the API's 404 as well.
     re_path(r"^[\s\S]*$", not_found),
