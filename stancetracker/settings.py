@@ -5,6 +5,7 @@ production mode (``DEBUG`` off) and refuses to start without ``DJANGO_SECRET_KEY
 ``DJANGO_DEBUG=1`` gives a local development setup on an SQLite file.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "sources",
     "positions",
     "api",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "stancetracker.middleware.DatabaseOutageMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "stancetracker.urls"
@@ -139,9 +143,31 @@ if os.environ.get("DJANGO_CACHE_URL"):
         }
     }
 
+# Logins: django-axes counts failures and locks out first, then Django checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After this many failed logins for one username, or from one address, every login for it is refused (the
+# right password too) until the cool-off has passed without another attempt; a successful login resets.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=float(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "stancetracker.logins.client_ip"
+AXES_LOCKOUT_CALLABLE = "stancetracker.logins.lockout_response"
+# Failures are counted where every app server sees them: in the shared Redis cache when there is one (no
+# database write per failed login, and guessing goes on being refused while the database is down), in the
+# database otherwise, since a per-process memory cache would let each server count alone.
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if os.environ.get("DJANGO_CACHE_URL")
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
