@@ -1,19 +1,39 @@
-"""One error shape for every 4xx of the public API.
+"""One error shape for every error of the public API.
 
 Every error body is::
 
     {"status": 400, "code": "invalid", "message": "…", "errors": {"as_of": ["Enter a valid date."]}}
 
 ``errors`` names each bad query parameter with its problems; it is empty when the error is not about
-a parameter (404, 405, 429…).
+a parameter (404, 405, 429, 503…).
+
+When the database cannot be reached the answer is a 503 with ``Retry-After``, logged as one line
+without a traceback: an outage is an operations problem, not a bug, and a traceback per request
+would bury the log. The connection is retried on the next request, so the API recovers by itself.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, JsonResponse
+from django.utils.log import log_response
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.decorators import api_view
 from rest_framework.views import exception_handler
+
+# What Django raises when the database is down, restarting, unreachable or dropped the connection.
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = 503
+    default_detail = "The database is unavailable: try again shortly."
+    default_code = "database_unavailable"
+
+
+def error_body(status: int, code: str, message: str, errors: dict[str, list[str]] | None = None) -> dict:
+    return {"status": status, "code": code, "message": message, "errors": errors or {}}
 
 
 def _as_lists(detail) -> dict[str, list[str]]:
@@ -25,9 +45,34 @@ def _as_lists(detail) -> dict[str, list[str]]:
     return {"non_field_errors": [str(item) for item in detail]}
 
 
+def database_unavailable(request, response, error: Exception):
+    """Mark ``response`` as a temporary outage and log it once, in one line."""
+    response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
+    reason = (str(error).strip().splitlines() or [""])[0][:200]
+    log_response(
+        "Service Unavailable (database: %s: %s): %s",
+        type(error).__name__,
+        reason,
+        request.path,
+        response=response,
+        request=request,
+    )
+    return response
+
+
+def database_unavailable_response(request, error: Exception) -> JsonResponse:
+    """The API's 503 for a database error raised outside DRF's views."""
+    outage = DatabaseUnavailable()
+    response = JsonResponse(error_body(outage.status_code, outage.default_code, str(outage.detail)), status=503)
+    return database_unavailable(request, response, error)
+
+
 def public_exception_handler(exc, context):
     """DRF's handler, with its body rewritten into the one public error shape."""
-    if isinstance(exc, Http404):
+    database_error = exc if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS) else None
+    if database_error is not None:
+        exc = DatabaseUnavailable()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
@@ -35,12 +80,14 @@ def public_exception_handler(exc, context):
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
     about_parameters = isinstance(exc.detail, dict | list)
-    response.data = {
-        "status": response.status_code,
-        "code": exc.default_code if about_parameters else str(exc.detail.code),
-        "message": "Invalid query parameters: see errors." if about_parameters else str(exc.detail),
-        "errors": _as_lists(exc.detail) if about_parameters else {},
-    }
+    response.data = error_body(
+        response.status_code,
+        exc.default_code if about_parameters else str(exc.detail.code),
+        "Invalid query parameters: see errors." if about_parameters else str(exc.detail),
+        _as_lists(exc.detail) if about_parameters else {},
+    )
+    if database_error is not None:
+        database_unavailable(context["request"], response, database_error)
     return response
 
 

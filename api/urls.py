@@ -1,12 +1,15 @@
 """Routes of the public API, mounted at /api/."""
 
+from django.conf import settings
 from django.urls import path, re_path
+from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from . import views
 from .errors import not_found
 from .feeds import CorrectionsFeed
+from .health import HealthView
 
 
 class ReadOnlyRouter(DefaultRouter):
@@ -19,6 +22,7 @@ class ReadOnlyRouter(DefaultRouter):
         "corrections-feed": "correction-feed",
         "schema": "schema",
         "docs": "docs",
+        "health": "health",
     }
 
     def get_api_root_view(self, api_urls=None):
@@ -39,9 +43,17 @@ urlpatterns = [
     path("positions/", views.PositionListView.as_view(), name="position-list"),
     path("shifts/", views.ShiftListView.as_view(), name="shift-list"),
     path("corrections/feed/", CorrectionsFeed(), name="correction-feed"),
+    path("health/", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    path("docs/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema", template_name="api/swagger_ui.html"), name="docs"),
+    path(
+        "docs/redoc/",
+        csp_override(settings.REDOC_CSP)(
+            SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html")
+        ),
+        name="redoc",
+    ),
     *router.urls,
-    re_path(r"^.*$", not_found),
+    # Any character, line breaks included ("." would miss them): a path with %0A is the API's 404 as well.
+    re_path(r"^[\s\S]*$", not_found),
 ]

@@ -33,6 +33,7 @@ from .filters import (
     StanceFilter,
 )
 from .pagination import StanceCursorPagination
+from .parameters import QueryParameterRulesMixin
 from .renderers import FlatCSVRenderer
 from .serializers import (
     ActorSerializer,
@@ -66,7 +67,7 @@ STANCE_CSV_COLUMNS = {
 }
 
 
-class PublicAPIMixin:
+class PublicAPIMixin(QueryParameterRulesMixin):
     """Read-only, cacheable: an ETag on every successful GET, and 304 when the client has it already.
 
     The ETag is a hash of the rendered body, which is always right (any change to any record that

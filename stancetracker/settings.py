@@ -5,11 +5,13 @@ production mode (``DEBUG`` off) and refuses to start without ``DJANGO_SECRET_KEY
 ``DJANGO_DEBUG=1`` gives a local development setup on an SQLite file.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "sources",
     "positions",
     "api",
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +71,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "stancetracker.middleware.DatabaseOutageMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "stancetracker.urls"
@@ -74,13 +81,14 @@ ROOT_URLCONF = "stancetracker.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "stancetracker" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -97,6 +105,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Seconds a client is told to wait (Retry-After) when the database cannot be reached.
+DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "30"))
 if os.environ.get("DATABASE_TEST_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
 
@@ -133,9 +143,31 @@ if os.environ.get("DJANGO_CACHE_URL"):
         }
     }
 
+# Logins: django-axes counts failures and locks out first, then Django checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After this many failed logins for one username, or from one address, every login for it is refused (the
+# right password too) until the cool-off has passed without another attempt; a successful login resets.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=float(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "stancetracker.logins.client_ip"
+AXES_LOCKOUT_CALLABLE = "stancetracker.logins.lockout_response"
+# Failures are counted where every app server sees them: in the shared Redis cache when there is one (no
+# database write per failed login, and guessing goes on being refused while the database is down), in the
+# database otherwise, since a per-process memory cache would let each server count alone.
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if os.environ.get("DJANGO_CACHE_URL")
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -158,6 +190,22 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response: scripts and styles from this site only, and inline ones only
+# with the per-response nonce that templates print with {% csp_nonce_attr %} (the admin's do). Pages that
+# need more say so themselves (api/urls.py: Redoc).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Redoc (/api/docs/redoc/) inserts its styles at run time, which no nonce can cover, and runs its search in
+# a worker made from a blob: URL. That page alone allows both; its scripts are as strict as everywhere else.
+REDOC_CSP = {**SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE], "worker-src": [CSP.SELF, "blob:"]}
 
 LOGGING = {
     "version": 1,
@@ -173,6 +221,10 @@ API_MAX_PAGE_SIZE = int(os.environ.get("DJANGO_API_MAX_PAGE_SIZE", "500"))
 API_ANON_THROTTLE_RATE = os.environ.get("DJANGO_API_ANON_THROTTLE_RATE", "120/minute") or None
 # Seconds shared caches and browsers may reuse a response before revalidating it with its ETag.
 API_CACHE_MAX_AGE = int(os.environ.get("DJANGO_API_CACHE_MAX_AGE", "60"))
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For. 0: clients
+# connect directly, REMOTE_ADDR is the client and any X-Forwarded-For is the client's own invention.
+# N: the Nth address from the right end of X-Forwarded-For is the client, as the outermost proxy saw it.
+NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
 
 REST_FRAMEWORK = {
     # Anonymous and read-only: nobody logs in to the API, so there is no session or CSRF to check.
@@ -188,7 +240,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PublicPageNumberPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PublicAnonRateThrottle"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": NUM_PROXIES,
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PublicAutoSchema",
     "EXCEPTION_HANDLER": "api.errors.public_exception_handler",
     "DATE_FORMAT": "iso-8601",
 }
@@ -203,7 +256,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
+    # The health check's one status would otherwise take the generic name "StatusEnum".
+    "ENUM_NAME_OVERRIDES": {"HealthStatusEnum": ["ok"]},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_component"],
 }
 
 # Anyone may read the API from a browser on another site; nothing else is shared cross-origin.

@@ -159,6 +159,7 @@ def test_the_openapi_schema_validates_and_describes_every_endpoint(api_client):
         "/api/shifts/",
         "/api/corrections/",
         "/api/corrections/{id}/",
+        "/api/health/",
     }
     assert all(set(operations) == {"get"} for operations in schema["paths"].values())
     stance_parameters = {p["name"] for p in schema["paths"]["/api/stances/"]["get"]["parameters"]}
@@ -175,6 +176,48 @@ def test_the_schema_generates_without_warnings_and_documents_the_error_shape(tmp
     stance_list = schema["paths"]["/api/stances/"]["get"]["responses"]
     assert {"200", "400", "404", "429"} <= set(stance_list)
     assert stance_list["400"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def openapi_schema(api_client) -> dict:
+    return yaml.safe_load(api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi").content)
+
+
+def test_cursor_pages_and_numbered_pages_are_documented_as_what_each_answers(api_client):
+    schema = openapi_schema(api_client)
+    components = schema["components"]["schemas"]
+
+    def page_of(path: str) -> dict:
+        reference = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        return components[reference.rsplit("/", 1)[1]]
+
+    stances, positions = page_of("/api/stances/"), page_of("/api/positions/")
+    assert "count" not in stances["properties"] and stances["required"] == ["results"]
+    assert {"next", "previous", "results"} == set(stances["properties"])
+    assert "count" in positions["required"]
+    assert stances["properties"]["results"] == positions["properties"]["results"]
+
+
+@pytest.mark.parametrize("path", ["/api/stances/", "/api/stances/{id}/", "/api/positions/", "/api/shifts/"])
+def test_csv_bodies_are_documented_as_csv_text_and_errors_in_both_formats(api_client, path):
+    responses = openapi_schema(api_client)["paths"][path]["get"]["responses"]
+
+    csv_body = responses["200"]["content"]["text/csv"]["schema"]
+    assert csv_body["type"] == "string"
+    assert "A header row (" in csv_body["description"]
+    for code in ("404", "429", "503"):
+        assert set(responses[code]["content"]) == {"application/json", "text/csv"}
+        assert responses[code]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def test_every_operation_documents_outages_and_every_throttled_one_throttling_with_retry_after(api_client):
+    throttled = set()
+    for path, operations in openapi_schema(api_client)["paths"].items():
+        responses = operations["get"]["responses"]
+        for code in {"429", "503"} & set(responses):
+            assert responses[code]["headers"]["Retry-After"]["schema"] == {"type": "integer"}, (path, code)
+        assert "503" in responses
+        throttled |= {path} if "429" in responses else set()
+    assert throttled == {path for path in openapi_schema(api_client)["paths"] if path != "/api/health/"}
 
 
 def test_the_docs_page_renders_with_local_assets_only(api_client):

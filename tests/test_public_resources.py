@@ -222,6 +222,7 @@ def test_the_api_root_lists_the_resources(api_client):
         "corrections-feed",
         "schema",
         "docs",
+        "health",
     }
     assert data["actors"].endswith("/api/actors/")
     assert data["docs"].endswith("/api/docs/")
