@@ -29,6 +29,19 @@ from .models import Actor, Policy, Role, Stance, StanceEvidence
 DEFAULT_DIRECTORY = Path(settings.BASE_DIR) / "fixtures"
 
 
+JSON_KINDS = {str: "text", int: "a whole number", list: "a list", dict: "an object"}
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    return {str: "text", int: "a whole number", float: "a number", list: "a list", dict: "an object"}.get(
+        type(value), type(value).__name__
+    )
+
+
 class SeedError(Exception):
     """A curated file or record is wrong; the message says which and why."""
 
@@ -74,7 +87,9 @@ class _Record:
     def error(self, message: str) -> SeedError:
         return SeedError(f"{self.path}: {self.label}: {message}")
 
-    def require(self, allowed: set[str], required: set[str]) -> dict:
+    def require(self, allowed: set[str], required: set[str], kinds: dict[str, type] | None = None) -> dict:
+        """The record's fields, checked: known names, required ones present, and each of the JSON kind
+        expected (text unless ``kinds`` says otherwise; ``null`` only where it says ``type(None)``)."""
         if not isinstance(self.data, dict):
             raise self.error("each record must be a JSON object.")
         unknown = set(self.data) - allowed
@@ -83,6 +98,11 @@ class _Record:
         missing = required - set(self.data)
         if missing:
             raise self.error(f"missing field(s) {', '.join(sorted(missing))}.")
+        kinds = kinds or {}
+        for name, value in self.data.items():
+            expected = kinds.get(name, str)
+            if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
+                raise self.error(f"{name} must be {JSON_KINDS.get(expected, 'text')}, not {_json_kind(value)}.")
         return self.data
 
     def lookup(self, model: type[models.Model], slug: Any, what: str) -> Any:
@@ -170,8 +190,11 @@ def load_sources(directory: Path, report: SeedReport) -> None:
     manifest = directory / "sources.json"
     for record in _read_records(manifest, "slug"):
         data = record.require({"file", "slug", "note", *DESK_SUPPLIABLE}, {"file", "slug"})
+        path = (directory / data["file"]).resolve()
+        if Path(data["file"]).is_absolute() or not path.is_relative_to(directory.resolve()):
+            raise record.error(f"file “{data['file']}” must be a path inside {directory}, relative to it.")
         try:
-            result = ingest_file(path=directory / data["file"], slug=data["slug"])
+            result = ingest_file(path=path, slug=data["slug"])
         except IngestError as error:
             raise record.error(str(error)) from None
         source, outcome = result.source, result.action
@@ -215,7 +238,7 @@ def load_actors(directory: Path, report: SeedReport) -> None:
     allowed = {"slug", "name", "kind", "description", "parent", "wikidata_id", "roles"}
     records = _read_records(directory / "actors.json", "slug")
     for record in records:
-        data = record.require(allowed, {"slug", "name", "kind"})
+        data = record.require(allowed, {"slug", "name", "kind"}, kinds={"roles": list})
         actor = Actor.objects.filter(slug=data["slug"]).first() or Actor(slug=data["slug"])
         values = {
             "name": data["name"],
@@ -265,7 +288,11 @@ def load_stances(directory: Path, report: SeedReport) -> None:
         "excerpts", "status", "editor_notes",
     }  # fmt: skip
     for record in _read_records(directory / "stances.json", "summary"):
-        data = record.require(allowed, {"actor", "policy", "position", "stated_on", "evidence_kind", "summary"})
+        data = record.require(
+            allowed,
+            {"actor", "policy", "position", "stated_on", "evidence_kind", "summary"},
+            kinds={"position": int, "excerpts": list},
+        )
         actor = record.lookup(Actor, data["actor"], "actor")
         policy = record.lookup(Policy, data["policy"], "policy")
         span = _parse_stated_on(record, data["stated_on"])

@@ -154,6 +154,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=float(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
+# No banner on every management command and request log; lockouts are still logged.
+AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "stancetracker.logins.client_ip"
 AXES_LOCKOUT_CALLABLE = "stancetracker.logins.lockout_response"
 # Failures are counted where every app server sees them: in the shared Redis cache when there is one (no

@@ -168,6 +168,16 @@ def set_in_stance(field, value, excerpt=False):
     return breaker
 
 
+def set_in_file(name, field, value):
+    def breaker(directory: Path):
+        def change(records):
+            records[0][field] = value
+
+        edit_records(directory / name, change)
+
+    return breaker
+
+
 def truncate(name):
     def breaker(directory: Path):
         path = directory / name
@@ -198,7 +208,12 @@ def truncate(name):
         (set_in_stance("stated_on", "1800"), r"record 1 .*cannot be dated before 1900-01-01"),
         # The CNN article of 7 November 2025 cannot report a stance taken in December.
         (set_in_stance("stated_on", "2025-12"), r"record 1 .*published on 2025-\d\d-\d\d cannot report a stance"),
-        (set_in_stance("qualifier", None), r"record 1 .*qualifier must be text"),
+        (set_in_stance("qualifier", None), r"record 1 .*qualifier must be text, not null"),
+        (set_in_stance("summary", {"nested": [1]}), r"record 1 .*summary must be text, not an object"),
+        (set_in_stance("position", "2"), r"record 1 .*position must be a whole number, not text"),
+        (set_in_file("actors.json", "roles", 5), r"actors\.json: record 1 .*roles must be a list, not a whole number"),
+        (set_in_file("sources.json", "file", "/etc/hostname"), r"sources\.json: record 1 .*must be a path inside"),
+        (set_in_file("sources.json", "file", "../../README.md"), r"sources\.json: record 1 .*must be a path inside"),
         (set_in_stance("position", 5), r"stances\.json: record 1 .*position"),
         (set_in_stance("excerpts", []), r"record 1 .*a published stance needs at least one excerpt"),
         (set_in_stance("postion", 1), r"record 1 .*unknown field\(s\) postion"),
@@ -218,6 +233,11 @@ def truncate(name):
         "date-before-1900",
         "reported-before-it-was-said",
         "null-qualifier",
+        "nested-json",
+        "position-as-text",
+        "roles-not-a-list",
+        "absolute-source-path",
+        "source-path-outside",
         "position-off-scale",
         "published-without-excerpts",
         "misspelt-field",
