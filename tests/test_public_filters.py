@@ -120,8 +120,8 @@ def test_on_postgresql_text_search_can_use_full_text_indexes_matching_its_expres
         query = SearchQuery("crisis teams", search_type="websearch", config="english")
         summaries = StanceModel.objects.annotate(document=SearchVector("summary", config="english"))
         quotes = Excerpt.objects.annotate(document=SearchVector("quote", config="english"))
-        summary_plan = summaries.filter(document=query).explain()
-        quote_plan = quotes.filter(document=query).explain()
+        summary_plan = summaries.filter(document=query).order_by().explain()
+        quote_plan = quotes.filter(document=query).order_by().explain()
     assert "positions_stance_summary_fts" in summary_plan
     assert "sources_excerpt_quote_fts" in quote_plan
 
