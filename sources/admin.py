@@ -11,6 +11,7 @@ admins to show it.
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
 from stancetracker.admin import HistoryAdmin
@@ -109,6 +110,9 @@ class SourceAdmin(HistoryAdmin):
         ("Stored text", {"fields": ["text", "sha256", "original_filename", "ingested_at"]}),
     ]
     inlines = [ExcerptInline]
+    # The pasted text is kept as it is (Source.clean() only normalises line endings): stripping it here
+    # would make a paste hash differently from the same article ingested from a file.
+    formfield_overrides = {models.TextField: {"strip": False}}
 
     def get_queryset(self, request):
         # The full text is only shown on the change page, which loads it on access.

@@ -2,13 +2,18 @@
 
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from . import anchoring
+from . import text as source_text
 from .querysets import ExcerptQuerySet, SourceQuerySet
+
+# An excerpt is a passage, not a copy of the article: longer quotes are refused.
+QUOTE_MAX_CHARS = 5000
 
 EXCERPT_IS_FIXED = (
     "A saved excerpt cannot be moved to another passage or source: records cite it as it is. Add a new "
@@ -59,6 +64,25 @@ class Source(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("source-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        """Bring new text to its canonical form (``sources.text``); stored text is never rewritten."""
+        super().clean()
+        if not self.text:
+            return
+        if self.pk and type(self).objects.filter(pk=self.pk, sha256=self.digest(self.text)).exists():
+            return  # unchanged: excerpt offsets point into it exactly as it is
+        self.text = self.canonical_text(self.text)
+
+    @staticmethod
+    def canonical_text(text: str) -> str:
+        """The one form a source's text is stored in, from a file or from the admin; a ``ValidationError``
+        on the text, naming the line, when it cannot be stored."""
+        try:
+            return source_text.canonical(text, max_bytes=settings.SOURCE_TEXT_MAX_BYTES)
+        except source_text.TextRefused as error:
+            message = f"Line {error.line}: {error}" if error.line else str(error)
+            raise ValidationError({"text": message}) from error
 
     @staticmethod
     def digest(text: str) -> str:
@@ -122,6 +146,13 @@ class Excerpt(models.Model):
         super().clean()
         if not self.source_id or not self.quote:
             return
+        if len(self.quote.strip()) > QUOTE_MAX_CHARS:
+            raise ValidationError(
+                {
+                    "quote": f"This quote is {len(self.quote.strip()):,} characters long; an excerpt may quote at most "
+                    f"{QUOTE_MAX_CHARS:,} characters. Quote the passage that makes the point."
+                }
+            )
         if self.pk:
             saved = type(self).objects.filter(pk=self.pk).values("source_id", "start", "end").first()
             if saved and saved["source_id"] != self.source_id:
