@@ -11,7 +11,6 @@ admins to show it.
 
 from django import forms
 from django.contrib import admin
-from django.db import models
 from django.db.models import Count
 
 from stancetracker.admin import HistoryAdmin
@@ -110,13 +109,17 @@ class SourceAdmin(HistoryAdmin):
         ("Stored text", {"fields": ["text", "sha256", "original_filename", "ingested_at"]}),
     ]
     inlines = [ExcerptInline]
-    # The pasted text is kept as it is (Source.clean() only normalises line endings): stripping it here
-    # would make a paste hash differently from the same article ingested from a file.
-    formfield_overrides = {models.TextField: {"strip": False}}
 
     def get_queryset(self, request):
         # The full text is only shown on the change page, which loads it on access.
         return super().get_queryset(request).without_text().annotate(excerpt_count=Count("excerpts"))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "text":
+            # A paste is kept as it is (Source.clean_fields() only normalises line endings): stripping it
+            # here would make it hash differently from the same article ingested from a file.
+            kwargs["strip"] = False
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["sha256", "original_filename", "ingested_at"]

@@ -65,25 +65,6 @@ class Source(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("source-detail", kwargs={"slug": self.slug})
 
-    def clean(self) -> None:
-        """Bring new text to its canonical form (``sources.text``); stored text is never rewritten."""
-        super().clean()
-        if not self.text:
-            return
-        if self.pk and type(self).objects.filter(pk=self.pk, sha256=self.digest(self.text)).exists():
-            return  # unchanged: excerpt offsets point into it exactly as it is
-        self.text = self.canonical_text(self.text)
-
-    @staticmethod
-    def canonical_text(text: str) -> str:
-        """The one form a source's text is stored in, from a file or from the admin; a ``ValidationError``
-        on the text, naming the line, when it cannot be stored."""
-        try:
-            return source_text.canonical(text, max_bytes=settings.SOURCE_TEXT_MAX_BYTES)
-        except source_text.TextRefused as error:
-            message = f"Line {error.line}: {error}" if error.line else str(error)
-            raise ValidationError({"text": message}) from error
-
     @staticmethod
     def digest(text: str) -> str:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -97,6 +78,35 @@ class Source(models.Model):
         """
         fields = ("title", "publisher", "byline", "published_on")
         return [self._meta.get_field(name).verbose_name for name in fields if not getattr(self, name)]
+
+    def clean_fields(self, exclude=None) -> None:
+        """Validate the fields, bringing new text to its canonical form (``sources.text``): a file and an
+        admin paste pass here alike. Text that is already stored is never rewritten."""
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "text" not in (exclude or ()) and "text" not in errors and self.text and not self.stores_this_text():
+            try:
+                self.text = self.canonical_text(self.text)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def stores_this_text(self) -> bool:
+        # Excerpt offsets point into the stored text exactly as it is, whatever form it was stored in.
+        return bool(self.pk) and type(self).objects.filter(pk=self.pk, sha256=self.digest(self.text)).exists()
+
+    @staticmethod
+    def canonical_text(text: str) -> str:
+        """The one form a source's text is stored in; a ``ValidationError`` on the text, naming the line,
+        when it cannot be stored."""
+        try:
+            return source_text.canonical(text, max_bytes=settings.SOURCE_TEXT_MAX_BYTES)
+        except source_text.TextRefused as error:
+            raise ValidationError({"text": f"Line {error.line}: {error}" if error.line else str(error)}) from error
 
 
 class Excerpt(models.Model):
