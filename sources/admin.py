@@ -122,6 +122,13 @@ class SourceAdmin(HistoryAdmin):
         # The full text is only shown on the change page, which loads it on access.
         return super().get_queryset(request).without_text().annotate(excerpt_count=Count("excerpts"))
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "text":
+            # A paste is kept as it is (Source.clean_fields() only normalises line endings): stripping it
+            # here would make it hash differently from the same article ingested from a file.
+            kwargs["strip"] = False
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = ["sha256", "original_filename", "ingested_at"]
         # Excerpt offsets point into the text, so it is fixed once stored.

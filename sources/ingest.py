@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from . import text as source_text
 from .models import Source
 
 _DATE_LINE = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\b[ \t]*(?P<rest>.*)$")
@@ -80,8 +82,16 @@ def parse_header(text: str) -> Header:
 
 
 def read_text(path: Path) -> str:
-    """The file's text, or an ``IngestError`` naming the file (and line) at fault."""
+    """The file's text in its canonical form (``sources.text``), or an ``IngestError`` naming the file (and
+    line) at fault."""
+    limit = settings.SOURCE_TEXT_MAX_BYTES
     try:
+        size = path.stat().st_size
+        if size > limit:  # refused before it is read into memory
+            raise IngestError(
+                f"{path}: the file is {source_text.readable_size(size)}; a source may hold at most "
+                f"{source_text.readable_size(limit)}."
+            )
         data = path.read_bytes()
     except OSError as error:
         raise IngestError(f"{path}: cannot be read ({error.strerror or error}).") from error
@@ -91,12 +101,16 @@ def read_text(path: Path) -> str:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise IngestError(f"{path}, line {line}: the file looks binary (it contains a NUL byte).")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise IngestError(
             f"{path}, line {line}: not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})."
         ) from error
+    try:
+        return source_text.canonical(text, max_bytes=limit)
+    except source_text.TextRefused as error:
+        raise IngestError(f"{path}, line {error.line}: {error}" if error.line else f"{path}: {error}") from error
 
 
 def default_slug(path: Path, header: Header) -> str:

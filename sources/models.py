@@ -2,13 +2,18 @@
 
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from . import anchoring
+from . import text as source_text
 from .querysets import ExcerptQuerySet, SourceQuerySet
+
+# An excerpt is a passage, not a copy of the article: longer quotes are refused.
+QUOTE_MAX_CHARS = 5000
 
 EXCERPT_IS_FIXED = (
     "A saved excerpt cannot be moved to another passage or source: records cite it as it is. Add a new "
@@ -95,6 +100,35 @@ class Source(models.Model):
         fields = ("title", "publisher", "byline", "published_on")
         return [self._meta.get_field(name).verbose_name for name in fields if not getattr(self, name)]
 
+    def clean_fields(self, exclude=None) -> None:
+        """Validate the fields, bringing new text to its canonical form (``sources.text``): a file and an
+        admin paste pass here alike. Text that is already stored is never rewritten."""
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "text" not in (exclude or ()) and "text" not in errors and self.text and not self.stores_this_text():
+            try:
+                self.text = self.canonical_text(self.text)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def stores_this_text(self) -> bool:
+        # Excerpt offsets point into the stored text exactly as it is, whatever form it was stored in.
+        return bool(self.pk) and type(self).objects.filter(pk=self.pk, sha256=self.digest(self.text)).exists()
+
+    @staticmethod
+    def canonical_text(text: str) -> str:
+        """The one form a source's text is stored in; a ``ValidationError`` on the text, naming the line,
+        when it cannot be stored."""
+        try:
+            return source_text.canonical(text, max_bytes=settings.SOURCE_TEXT_MAX_BYTES)
+        except source_text.TextRefused as error:
+            raise ValidationError({"text": f"Line {error.line}: {error}" if error.line else str(error)}) from error
+
 
 class Excerpt(models.Model):
     """An exact quote from one source, anchored by offsets and surrounding text."""
@@ -143,6 +177,13 @@ class Excerpt(models.Model):
         super().clean()
         if not self.source_id or not self.quote:
             return
+        if len(self.quote.strip()) > QUOTE_MAX_CHARS:
+            raise ValidationError(
+                {
+                    "quote": f"This quote is {len(self.quote.strip()):,} characters long; an excerpt may quote at most "
+                    f"{QUOTE_MAX_CHARS:,} characters. Quote the passage that makes the point."
+                }
+            )
         if self.pk:
             saved = type(self).objects.filter(pk=self.pk).values("source_id", "start", "end").first()
             if saved and saved["source_id"] != self.source_id:

@@ -179,6 +179,12 @@ TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
 
+# The largest source text (UTF-8 bytes) that may be stored, from a file or pasted in the admin.
+SOURCE_TEXT_MAX_BYTES = int(os.environ.get("DJANGO_SOURCE_TEXT_MAX_BYTES", str(2 * 1024 * 1024)))
+# A form post may carry such a text (up to three bytes per byte once form-encoded), so that an editor who
+# pastes one too large is told the limit rather than given a bare 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(3 * SOURCE_TEXT_MAX_BYTES, 2_621_440)  # never below Django's 2.5 MB
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 

@@ -1,6 +1,9 @@
-"""Shared fixtures: users in each role and API clients."""
+"""Shared fixtures: users in each role, API clients and a shared Redis cache."""
+
+import uuid
 
 import pytest
+import redis
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
@@ -42,3 +45,32 @@ def editor_client(client, editor):
     """A browser session logged into the admin as an editor."""
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def shared_redis(settings):
+    """The default cache on the Redis at 127.0.0.1:6379, as DJANGO_CACHE_URL makes it, under a key prefix of
+    this test's own; gives another client of it, as a second app server would have. Skips without Redis.
+
+    Afterwards only the prefix's keys are deleted: the Redis database may be shared with others.
+    """
+    from django.core.cache.backends.redis import RedisCache
+
+    location = "redis://127.0.0.1:6379/0"
+    prefix = f"stancetracker-test-{uuid.uuid4().hex}"
+    other_process = RedisCache(location, {"KEY_PREFIX": prefix})
+    try:
+        other_process.get("ping")
+    except Exception as error:  # any connection failure means there is no Redis to test against
+        pytest.skip(f"no Redis at {location}: {error}")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield other_process
+    server = redis.Redis.from_url(location)
+    for key in server.scan_iter(f"{prefix}:*"):
+        server.delete(key)

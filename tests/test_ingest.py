@@ -58,8 +58,8 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 
 @pytest.mark.django_db
-def test_ingesting_a_file_stores_its_exact_text_hash_and_parsed_metadata(tmp_path):
-    text = " date 2025-08-30 By Gloria Pazmino, CNN\r\n\r\nBody with “quotes” — and dashes.\n"
+def test_ingesting_a_file_stores_its_text_hash_and_parsed_metadata(tmp_path):
+    text = " date 2025-08-30 By Gloria Pazmino, CNN\n\nBody with “quotes” — and dashes.\n"
     path = write(tmp_path, "article.txt", text.encode("utf-8"))
     result = ingest_file(path=path, slug="article")
     source = Source.objects.get(slug="article")
