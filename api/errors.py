@@ -17,11 +17,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.log import log_response
+from django.views import defaults
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.decorators import api_view
 from rest_framework.views import exception_handler
 
+# Where the public API is mounted (stancetracker/urls.py): errors there are answered in its shape.
+API_PREFIX = "/api/"
 # What Django raises when the database is down, restarting, unreachable or dropped the connection.
 DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 
@@ -96,3 +99,12 @@ def public_exception_handler(exc, context):
 def not_found(request, *args, **kwargs):
     """Anything under /api/ that no route matches: a 404 in the public error shape."""
     raise exceptions.NotFound(f"No API endpoint at {request.path}.")
+
+
+def server_error(request):
+    """Django's ``handler500``: under /api/ a 500 in the public error shape, elsewhere Django's own page.
+    Django has logged the exception with its traceback already."""
+    if not request.path.startswith(API_PREFIX):
+        return defaults.server_error(request)
+    body = error_body(500, "server_error", "Something went wrong on our side; it has been logged.")
+    return JsonResponse(body, status=500)

@@ -3,9 +3,7 @@
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from api.errors import DATABASE_UNAVAILABLE_ERRORS, database_unavailable, database_unavailable_response
-
-API_PREFIX = "/api/"
+from api.errors import API_PREFIX, DATABASE_UNAVAILABLE_ERRORS, database_unavailable, database_unavailable_response
 
 
 class DatabaseOutageMiddleware:

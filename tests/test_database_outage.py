@@ -93,8 +93,15 @@ def test_other_errors_are_still_server_errors_with_their_traceback(api_client, c
         response = api_client.get("/api/actors/")
 
     assert response.status_code == 500
+    assert response.json() == {
+        "status": 500,
+        "code": "server_error",
+        "message": "Something went wrong on our side; it has been logged.",
+        "errors": {},
+    }
     (logged,) = request_log(caplog)
     assert logged.exc_info is not None
+    assert logged.getMessage() == "Internal Server Error: /api/actors/"
 
 
 def free_port() -> int:
