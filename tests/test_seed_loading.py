@@ -108,7 +108,9 @@ def test_scopes_the_articles_distinguish_are_policies_of_their_own(seeded):
         children = Policy.objects.filter(parent__slug=topic)
         assert children.count() == 2, topic
         assert Stance.objects.published().filter(policy__in=children).exists(), topic
-    hochul = Stance.objects.published().filter(actor__slug="kathy-hochul", policy__parent__slug="national-guard-deployment-nyc")
+    hochul = Stance.objects.published().filter(
+        actor__slug="kathy-hochul", policy__parent__slug="national-guard-deployment-nyc"
+    )
     assert {stance.position > 0 for stance in hochul} == {True, False}  # against Trump's, for her own
 
 
