@@ -22,8 +22,10 @@ from __future__ import annotations
 import bisect
 import datetime
 import itertools
+import queue
 import random
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -204,8 +206,14 @@ class SyntheticDataExists(Exception):
     """Synthetic rows are already in the database and replacing them was not asked for."""
 
 
+class _Stopped(Exception):
+    """The database side failed: the generating thread stops at its next row."""
+
+
 class _Writer:
-    """Buffers rows per model and writes them in large batches: COPY on PostgreSQL, bulk_create elsewhere.
+    """Rows in large batches: the generator fills them in a thread of its own while this (the connection's)
+    thread writes the previous ones, COPY on PostgreSQL and bulk_create elsewhere, so drawing rows in Python
+    and storing them in the database overlap.
 
     Foreign keys are checked at commit (Django creates them deferrable), so models may be written in any order.
     """
@@ -213,6 +221,8 @@ class _Writer:
     def __init__(self, batch_size: int):
         self.batch_size = batch_size
         self.buffers: dict[type[models.Model], list[tuple]] = {model: [] for model in COLUMNS}
+        self.batches: queue.Queue = queue.Queue(maxsize=8)  # bounds the rows waiting in memory
+        self.stopped = False
         self.counts: Counter = Counter()
         self.copy = connection.vendor == "postgresql"
         # COPY takes values as the driver adapts them: JSON columns need the field's own preparation.
@@ -226,15 +236,51 @@ class _Writer:
         }
 
     def add(self, model: type[models.Model], row: tuple) -> None:
+        """Called by the generating thread."""
         buffer = self.buffers[model]
         buffer.append(row)
         if len(buffer) >= self.batch_size:
-            self.flush(model)
+            self.hand_over(model)
 
-    def flush(self, model: type[models.Model]) -> None:
+    def hand_over(self, model: type[models.Model]) -> None:
+        if self.stopped:
+            raise _Stopped
         rows, self.buffers[model] = self.buffers[model], []
-        if not rows:
-            return
+        if rows:
+            self.batches.put((model, rows))
+
+    def load(self, generate: Callable[[], None]) -> None:
+        """Run ``generate`` in a thread and write every row it adds, in this thread; re-raise its errors."""
+        failures: list[BaseException] = []
+
+        def produce() -> None:
+            try:
+                generate()
+                for model in COLUMNS:
+                    self.hand_over(model)
+            except _Stopped:
+                pass
+            except BaseException as error:
+                failures.append(error)
+            finally:
+                self.batches.put(None)
+
+        thread = threading.Thread(target=produce, name="generate_synthetic", daemon=True)
+        thread.start()
+        try:
+            while (batch := self.batches.get()) is not None:
+                self.write(*batch)
+        except BaseException:
+            self.stopped = True
+            while self.batches.get() is not None:
+                pass
+            raise
+        finally:
+            thread.join()
+        if failures:
+            raise failures[0]
+
+    def write(self, model: type[models.Model], rows: list[tuple]) -> None:
         self.counts[model] += len(rows)
         names = COLUMNS[model]
         if not self.copy:
@@ -251,10 +297,6 @@ class _Writer:
                     for position, field in prepared:
                         row[position] = field.get_db_prep_save(row[position], connection)
                 copy.write_row(row)
-
-    def close(self) -> None:
-        for model in COLUMNS:
-            self.flush(model)
 
 
 def _zipf_cumulative(count: int, exponent: float, offset: float) -> list[float]:
@@ -281,15 +323,18 @@ def delete_synthetic() -> None:
     def table(model):
         return quote(model._meta.db_table)
 
-    marked = "SELECT id FROM {} WHERE slug LIKE %s"
-    stances = (
-        f"SELECT id FROM {table(Stance)} WHERE actor_id IN ({marked.format(table(Actor))}) "
-        f"OR policy_id IN ({marked.format(table(Policy))})"
-    )
-    excerpts = f"SELECT id FROM {table(Excerpt)} WHERE source_id IN ({marked.format(table(Source))})"
+    # One plain ``IN (subquery)`` per statement: PostgreSQL turns each into a hash semi-join, where an ``OR`` of
+    # two would re-run a subquery too large for memory once per row.
+    marked = {model: f"SELECT id FROM {table(model)} WHERE slug LIKE %s" for model in (Actor, Policy, Source)}
+    stances = [
+        f"SELECT id FROM {table(Stance)} WHERE {column} IN ({marked[model]})"
+        for column, model in (("actor_id", Actor), ("policy_id", Policy))
+    ]
+    excerpts = f"SELECT id FROM {table(Excerpt)} WHERE source_id IN ({marked[Source]})"
     statements = [
-        f"DELETE FROM {table(StanceEvidence)} WHERE stance_id IN ({stances}) OR excerpt_id IN ({excerpts})",
-        f"DELETE FROM {table(Stance)} WHERE id IN ({stances})",
+        *(f"DELETE FROM {table(StanceEvidence)} WHERE stance_id IN ({chosen})" for chosen in stances),
+        f"DELETE FROM {table(StanceEvidence)} WHERE excerpt_id IN ({excerpts})",
+        *(f"DELETE FROM {table(Stance)} WHERE id IN ({chosen})" for chosen in stances),
         f"DELETE FROM {table(Excerpt)} WHERE id IN ({excerpts})",
         *(f"DELETE FROM {table(model)} WHERE slug LIKE %s" for model in (Source, Policy, Actor)),
     ]
@@ -298,7 +343,6 @@ def delete_synthetic() -> None:
             cursor.execute(statement, [f"{SLUG_PREFIX}%"] * statement.count("%s"))
 
 
-@transaction.atomic
 def generate_synthetic(
     *,
     sizes: Sizes,
@@ -307,28 +351,29 @@ def generate_synthetic(
     batch_size: int = 20_000,
     progress: Callable[[int, int], None] | None = None,
 ) -> Report:
-    """Generate and load the dataset in one transaction; refuse if synthetic rows exist unless ``replace``."""
+    """Generate and load the dataset in one transaction; refuse if synthetic rows exist unless ``replace``.
+
+    The seconds reported include the commit, where PostgreSQL checks the deferred foreign keys.
+    """
     started = time.perf_counter()
-    tables = [model._meta.db_table for model in COLUMNS]
-    if connection.vendor == "postgresql":
-        # Ids are given explicitly: keep other writers (and their sequence values) out until the load commits.
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Ids are given explicitly: keep other writers (and their sequence values) out until the load commits.
+            tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in COLUMNS)
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+        existing = synthetic_counts()
+        if any(existing.values()):
+            if not replace:
+                found = ", ".join(f"{count:,} {kind}" for kind, count in existing.items() if count)
+                raise SyntheticDataExists(f"Synthetic data already exists ({found}).")
+            delete_synthetic()
+        writer = _Writer(batch_size)
+        writer.load(_Generator(sizes=sizes, seed=seed, writer=writer, progress=progress).run)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"LOCK TABLE {', '.join(map(connection.ops.quote_name, tables))} IN SHARE ROW EXCLUSIVE MODE"
-            )
-    existing = synthetic_counts()
-    if any(existing.values()):
-        if not replace:
-            found = ", ".join(f"{count:,} {kind}" for kind, count in existing.items() if count)
-            raise SyntheticDataExists(f"Synthetic data already exists ({found}).")
-        delete_synthetic()
-    writer = _Writer(batch_size)
-    _Generator(sizes=sizes, seed=seed, writer=writer, progress=progress).run()
-    writer.close()
-    with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), list(COLUMNS)):
-            cursor.execute(statement)
-    analyze_tables()
+            for statement in connection.ops.sequence_reset_sql(no_style(), list(COLUMNS)):
+                cursor.execute(statement)
+        analyze_tables()
     counts = {LABELS[model]: writer.counts[model] for model in LABELS}
     return Report(counts=counts, seconds=time.perf_counter() - started)
 
