@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from positions.synthetic import Sizes, SyntheticDataExists, generate_synthetic, stderr_progress
+
+
+class Command(BaseCommand):
+    help = (
+        "Bulk-load a large, realistic, deterministic dataset for benchmarks: skewed actors, a policy "
+        "hierarchy, dated sources with anchored excerpts, stances with mixed date precisions and drafts. "
+        "Its slugs start with syn-. One transaction; refused if synthetic data exists, unless --replace."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--stances", type=int, default=1_000_000, help="Stances to generate (default 1,000,000).")
+        parser.add_argument("--actors", type=int, default=20_000, help="Actors (default 20,000).")
+        parser.add_argument(
+            "--policies", type=int, default=400, help="Policies, besides about one topic per 27 (default 400)."
+        )
+        parser.add_argument("--sources", type=int, default=100_000, help="Sources (default 100,000).")
+        parser.add_argument("--seed", type=int, default=42, help="Random seed: the same seed gives the same rows.")
+        parser.add_argument(
+            "--replace", action="store_true", help="Delete the synthetic rows already loaded before generating."
+        )
+
+    def handle(self, *args, stances, actors, policies, sources, seed, replace, verbosity, **options):
+        sizes = Sizes(stances=stances, actors=actors, policies=policies, sources=sources)
+        if min(stances, actors, policies, sources) < 1:
+            raise CommandError("--stances, --actors, --policies and --sources must each be at least 1.")
+        try:
+            report = generate_synthetic(
+                sizes=sizes, seed=seed, replace=replace, progress=stderr_progress() if verbosity > 0 else None
+            )
+        except SyntheticDataExists as error:
+            raise CommandError(f"{error} Pass --replace to delete it and generate anew.") from error
+        self.stdout.write(self.style.SUCCESS(report.line()))
