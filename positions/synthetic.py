@@ -188,7 +188,8 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     Excerpt: ("id", "source_id", "quote", "start", "end", "prefix", "suffix", "created_at"),
     Stance: (
         "id", "actor_id", "policy_id", "position", "stated_on", "stated_by", "date_precision", "known_from",
-        "evidence_kind", "qualifier", "summary", "status", "editor_notes", "created_at", "updated_at",
+        "evidence_kind", "qualifier", "summary", "status", "editor_notes", "retraction_reason", "created_at",
+        "updated_at",
     ),
     StanceEvidence: ("id", "stance_id", "excerpt_id"),
 }  # fmt: skip
@@ -516,7 +517,7 @@ class _Generator:
             Stance,
             (
                 stance_id, self.actor_ids[actor], self.policy_ids[policy], position, span.first, span.last,
-                span.precision, known_from, kind, qualifier_text, summary, status, "", self.now, self.now,
+                span.precision, known_from, kind, qualifier_text, summary, status, "", "", self.now, self.now,
             ),
         )  # fmt: skip
         for report in reports:
