@@ -5,8 +5,6 @@ Every view refuses writes (only GET, HEAD and OPTIONS are routed), answers error
 (``PublicAPIMixin``).
 """
 
-from dataclasses import replace
-
 from django.conf import settings
 from django.db.models import F
 from django.shortcuts import get_object_or_404
@@ -19,6 +17,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from positions import timeline
 from positions.models import Actor, Policy, Stance, StanceEvidence
+from positions.timeline import Shift, ShiftKind
 from sources.models import Source
 from stancetracker.db import read_snapshot
 
@@ -32,7 +31,7 @@ from .filters import (
     SourceFilter,
     StanceFilter,
 )
-from .pagination import StanceCursorPagination
+from .pagination import PublicCursorPagination
 from .parameters import QueryParameterRulesMixin
 from .renderers import FlatCSVRenderer
 from .serializers import (
@@ -156,7 +155,7 @@ class StanceViewSet(PublicAPIMixin, CSVMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = StanceSerializer
     filterset_class = StanceFilter
-    pagination_class = StanceCursorPagination
+    pagination_class = PublicCursorPagination
     csv_columns = STANCE_CSV_COLUMNS
     # Actor and policy joined; excerpts and their sources in one prefetch query for the whole page.
     queryset = Stance.objects.published().with_evidence().order_by("-known_from", "-pk")
@@ -184,15 +183,13 @@ class TimelineMixin:
             return Stance.objects.none()
         owner = get_object_or_404(self.series_owner, slug=self.kwargs["slug"])
         stances = Stance.objects.published().filter(**{self.series_owner._meta.model_name: owner})
-        # Excerpts and their sources are printed for every entry: fetched in one query, not N.
-        return stances.with_evidence().chronological()
+        # Excerpts and their sources are printed for every entry: fetched in one query, not N. The step before
+        # each entry is stored with it (``positions.steps``), even when it is on another page: joined.
+        return stances.with_evidence().with_previous().chronological()
 
     def get_serializer(self, *args, **kwargs):
         if args and kwargs.get("many"):
-            # One query for the whole page: every stance of the page's series, even those on other
-            # pages, so the first entry of a page still knows the step before it.
-            points = Stance.objects.published().in_series_of(args[0])
-            steps = {step.stance.pk: step for step in timeline.steps(points)}
+            steps = {stance.pk: timeline.Step(stance, stance.previous) for stance in args[0]}
             kwargs["context"] = {**self.get_serializer_context(), "steps": steps}
         return super().get_serializer(*args, **kwargs)
 
@@ -217,12 +214,15 @@ class PositionListView(PublicAPIMixin, CSVMixin, generics.ListAPIView):
 
     serializer_class = StanceSerializer
     filterset_class = PositionFilter
+    pagination_class = PublicCursorPagination
     csv_columns = STANCE_CSV_COLUMNS
-    # Evidence for every row of the page in one prefetch query.
+    # Evidence for every row of the page in one prefetch query. The names are annotated, so a cursor can hold
+    # the position of a page in the name order.
     queryset = (
         Stance.objects.published()
         .with_evidence()
-        .order_by("actor__name", "actor_id", "policy__name", "policy_id", "qualifier", "pk")
+        .annotate(actor_name=F("actor__name"), policy_name=F("policy__name"))
+        .order_by("actor_name", "actor_id", "policy_name", "policy_id", "qualifier", "pk")
     )
 
 
@@ -231,8 +231,9 @@ class ShiftListView(PublicAPIMixin, CSVMixin, generics.GenericAPIView):
 
     serializer_class = ShiftSerializer
     filterset_class = ShiftFilter
+    pagination_class = PublicCursorPagination
     filter_backends = [DjangoFilterBackend]
-    queryset = Stance.objects.published()
+    queryset = Stance.objects.shifts()
     csv_columns = {
         "actor": "actor.slug",
         "actor_name": "actor.name",
@@ -264,12 +265,11 @@ class ShiftListView(PublicAPIMixin, CSVMixin, generics.GenericAPIView):
         filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
-        # Shifts are computed from light rows of every selected series (one query) ...
-        found = filterset.filter_shifts(timeline.shifts(filterset.qs.series_points()))
-        page = self.paginate_queryset(found)
-        # ... and only the page's stances are loaded with their evidence (two more queries), from the same
-        # snapshot: every id is there.
-        ids = {stance.pk for shift in page for stance in (shift.before, shift.after)}
+        # Each shift is stored as its later stance (``positions.steps``): a page of them is a page of rows ...
+        page = self.paginate_queryset(filterset.qs)
+        # ... and both ends of the page's shifts are loaded with their evidence (three more queries), from the
+        # same snapshot: every id is there.
+        ids = {stance.pk for stance in page} | {stance.previous_id for stance in page}
         full = Stance.objects.published().filter(pk__in=ids).with_evidence().in_bulk()
-        shifts = [replace(shift, before=full[shift.before.pk], after=full[shift.after.pk]) for shift in page]
+        shifts = [Shift(full[stance.previous_id], full[stance.pk], ShiftKind(stance.step)) for stance in page]
         return self.get_paginated_response(self.get_serializer(shifts, many=True).data)
