@@ -53,7 +53,7 @@ class StanceSerializer(serializers.ModelSerializer):
 
     actor = ActorRefSerializer()
     policy = PolicyRefSerializer()
-    position_label = serializers.CharField(source="get_position_display")
+    position_label = serializers.CharField()
     stated_on = serializers.DateField(help_text="The first day the stance may have been taken.")
     stated_by = serializers.DateField(help_text="The last day the stance may have been taken.")
     stated_on_display = serializers.CharField(help_text="The date as precisely as it is known, e.g. June 2020.")
@@ -61,7 +61,7 @@ class StanceSerializer(serializers.ModelSerializer):
         help_text="The day the stance counts from in snapshots, timelines and shifts: the end of its period, or "
         "the publication date of the earliest dated source reporting it, whichever is first."
     )
-    evidence_kind_label = serializers.CharField(source="get_evidence_kind_display")
+    evidence_kind_label = serializers.CharField()
     capacity = RoleSerializer(
         many=True, help_text="The actor's roles at the time the stance was taken (any time in its period)."
     )
@@ -160,7 +160,7 @@ class LatestPositionSerializer(serializers.ModelSerializer):
 
     stance = serializers.IntegerField(source="pk", help_text="Id of the stance, at /api/stances/{id}/.")
     policy = PolicyRefSerializer()
-    position_label = serializers.CharField(source="get_position_display")
+    position_label = serializers.CharField()
 
     class Meta:
         model = Stance

@@ -13,7 +13,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, viewsets
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 
 from positions import timeline
 from positions.models import Actor, Policy, Stance, StanceEvidence
@@ -33,7 +33,7 @@ from .filters import (
 )
 from .pagination import PublicCursorPagination
 from .parameters import QueryParameterRulesMixin
-from .renderers import FlatCSVRenderer
+from .renderers import FastJSONRenderer, FlatCSVRenderer
 from .serializers import (
     ActorSerializer,
     CorrectionSerializer,
@@ -97,7 +97,7 @@ class PublicAPIMixin(QueryParameterRulesMixin):
 class CSVMixin:
     """Adds ``?format=csv``: flat columns declared in ``csv_columns``."""
 
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, FlatCSVRenderer]
+    renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer, FlatCSVRenderer]
     csv_columns: dict[str, str] = {}
 
 

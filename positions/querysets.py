@@ -2,6 +2,7 @@
 when a stance counts are ``positions.chronology``'s, spelled here in SQL."""
 
 import datetime
+import json
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections, models
@@ -13,6 +14,13 @@ from .constants import Status
 from .timeline import SHIFT_STEPS
 
 PUBLISHED = Status.PUBLISHED
+# From how many estimated matches a text search treats its words as common (``StanceQuerySet.search``).
+SEARCH_COMMON_MATCHES = 20_000
+
+
+def _estimated_rows(queryset) -> int:
+    """How many rows PostgreSQL's planner expects ``queryset`` to give: one EXPLAIN, no row read."""
+    return json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"]
 
 
 def _published_stance_count(owner: str) -> models.Subquery:
@@ -103,30 +111,37 @@ class StanceQuerySet(models.QuerySet):
         return self.filter(known_from__gte=day)
 
     def search(self, text: str):
-        """Stances whose summary or one of whose excerpts matches ``text``.
+        """Stances whose summary or one of whose excerpts matches ``text``, in this queryset's order.
 
-        Full-text search (English stemming, web-search syntax) on PostgreSQL; a case-insensitive
-        substring match elsewhere, which is enough for SQLite in development.
+        Full-text search (English stemming, web-search syntax) on PostgreSQL; a case-insensitive substring
+        match elsewhere, which is enough for SQLite in development.
+
+        On PostgreSQL, how the matches are found depends on how many there are, as the planner estimates them
+        from its statistics (no rows read): a few thousand are collected through the full-text indexes of
+        summaries and of quotes, as one union; a word found in tens of thousands of records (``police`` in a
+        large dataset) is common enough for a page of matches to come soon in the list's order, so the rows are
+        tested one by one down the order's index and the page is found without reading every match.
         """
         from sources.models import Excerpt
 
-        if connections[self.db].vendor == "postgresql":
-            query = SearchQuery(text, search_type="websearch", config="english")
-            matching_excerpts = Excerpt.objects.annotate(document=SearchVector("quote", config="english")).filter(
-                document=query
+        if connections[self.db].vendor != "postgresql":
+            in_excerpts = self.model.excerpts.through.objects.filter(
+                excerpt__in=Excerpt.objects.filter(quote__icontains=text)
             )
-            in_summary = models.Q(
-                pk__in=self.model.objects.annotate(document=SearchVector("summary", config="english"))
-                .filter(document=query)
-                .values("pk")
-            )
-        else:
-            matching_excerpts = Excerpt.objects.filter(quote__icontains=text)
-            in_summary = models.Q(summary__icontains=text)
-        in_excerpts = models.Q(
-            pk__in=self.model.excerpts.through.objects.filter(excerpt__in=matching_excerpts).values("stance")
+            return self.filter(models.Q(summary__icontains=text) | models.Q(pk__in=in_excerpts.values("stance")))
+        query = SearchQuery(text, search_type="websearch", config="english")
+        quotes = Excerpt.objects.alias(document=SearchVector("quote", config="english")).filter(document=query)
+        in_quotes = self.model.excerpts.through.objects.filter(excerpt__in=quotes.values("pk"))
+        in_summaries = self.model.objects.alias(document=SearchVector("summary", config="english")).filter(
+            document=query
         )
-        return self.filter(in_summary | in_excerpts)
+        if _estimated_rows(in_summaries) + _estimated_rows(quotes) < SEARCH_COMMON_MATCHES:
+            matches = in_summaries.order_by().values("pk").union(in_quotes.order_by().values("stance_id"), all=True)
+            return self.filter(pk__in=matches.order_by())
+        quoted = in_quotes.filter(stance=models.OuterRef("pk"))
+        return self.alias(document=SearchVector("summary", config="english")).filter(
+            models.Q(document=query) | models.Exists(quoted)
+        )
 
     def with_excerpt_from(self, **lookups):
         """Stances with at least one excerpt matching ``lookups`` (on ``Excerpt``, e.g. ``source__in=``)."""
