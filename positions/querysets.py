@@ -14,6 +14,12 @@ from .constants import Status
 from .timeline import SHIFT_STEPS
 
 PUBLISHED = Status.PUBLISHED
+# What a brief "latest position" shows (``StanceQuerySet.latest_position_rows``).
+LATEST_POSITION_FIELDS = (
+    "pk", "actor_id", "policy__slug", "policy__name", "qualifier", "position", "stated_on", "stated_by",
+    "date_precision", "known_from", "summary",
+)  # fmt: skip
+
 # From how many estimated matches a text search treats its words as common (``StanceQuerySet.search``).
 SEARCH_COMMON_MATCHES = 20_000
 
@@ -159,6 +165,20 @@ class StanceQuerySet(models.QuerySet):
             models.Q(next_known_from__isnull=True) | models.Q(next_known_from__gt=day), known_from__lte=day
         )
 
+    def latest_position_rows(self, actor_ids, day: datetime.date | None = None) -> dict[int, list[dict]]:
+        """``as_of(day)`` for these actors as plain rows (no model instances), each actor's in policy order, with
+        the policy's slug and name: one query for a page of actors, however many positions each holds."""
+        rows = (
+            self.as_of(day)
+            .filter(actor__in=actor_ids)
+            .order_by("actor_id", "policy__name", "policy_id", "qualifier")
+            .values(*LATEST_POSITION_FIELDS)
+        )
+        found: dict[int, list[dict]] = {}
+        for row in rows:
+            found.setdefault(row["actor_id"], []).append(row)
+        return found
+
     def shifts(self):
         """Published stances that shift their series' position (``positions.timeline.shifts``), each the later
         end of its shift: ``previous`` is the earlier."""
@@ -203,6 +223,25 @@ class EvidenceQuerySet(models.QuerySet):
         from .models import Stance
 
         return self.filter(stance__in=Stance.objects.published().values("pk"))
+
+    def published_excerpt_rows(self, source_ids) -> dict[int, list[dict]]:
+        """The excerpts of these sources that back a published stance, as plain rows in text order, each with
+        ``stances`` (the ids of those stances, ascending): one query for a page of sources."""
+        links = (
+            self.published()
+            .filter(excerpt__source__in=source_ids)
+            .order_by("excerpt__source_id", "excerpt__start", "excerpt_id", "stance_id")
+            .values_list(
+                "excerpt__source_id", "excerpt_id", "excerpt__quote", "excerpt__start", "excerpt__end", "stance_id"
+            )
+        )
+        found: dict[int, list[dict]] = {}
+        for source_id, excerpt_id, quote, start, end, stance_id in links:
+            excerpts = found.setdefault(source_id, [])
+            if not excerpts or excerpts[-1]["id"] != excerpt_id:
+                excerpts.append({"id": excerpt_id, "quote": quote, "start": start, "end": end, "stances": []})
+            excerpts[-1]["stances"].append(stance_id)
+        return found
 
     def published_excerpts_prefetch(self, to_attr: str | None = None) -> models.Prefetch:
         """For ``Source.objects.prefetch_related()``: each source's excerpts that back a published stance,
