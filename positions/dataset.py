@@ -60,6 +60,18 @@ FIELDS: dict[str, list[str]] = {
     "evidence": ["stance", "source", "start", "end"],
 }  # fmt: skip
 RESOURCES = list(FIELDS)
+# The fields each resource's records are ordered by. Ties keep the order the records were made in (their
+# ids, which an import makes in file order): the public API lists a source's excerpts, an actor's roles and
+# a stance's evidence in that order, so it survives an export and an import.
+ORDER: dict[str, list[str]] = {
+    "actors": ["slug"],
+    "roles": ["actor", "start_on"],
+    "policies": ["slug"],
+    "sources": ["slug"],
+    "excerpts": ["source", "start"],
+    "stances": ["id"],
+    "evidence": ["stance"],
+}
 
 
 class DatasetError(Exception):
@@ -79,13 +91,14 @@ def _text(value) -> str | int | list | None:
 
 def published_records() -> dict[str, list[dict]]:
     """Every resource of the published dataset, as plain records in a data-only order."""
-    stances = Stance.objects.filter(status__in=PUBLIC_STATUSES).select_related("actor", "policy")
+    # Each read in id order: the order records were made in, which ties keep (``ORDER``).
+    stances = Stance.objects.filter(status__in=PUBLIC_STATUSES).select_related("actor", "policy").order_by("pk")
     links = StanceEvidence.objects.filter(stance__in=stances.values("pk")).select_related("excerpt__source")
-    excerpts = Excerpt.objects.filter(pk__in=links.values("excerpt_id")).select_related("source")
+    excerpts = Excerpt.objects.filter(pk__in=links.values("excerpt_id")).select_related("source").order_by("pk")
     records = {
         "actors": [
             {**_values(actor, FIELDS["actors"], skip={"parent"}), "parent": actor.parent.slug if actor.parent else None}
-            for actor in Actor.objects.select_related("parent")
+            for actor in Actor.objects.select_related("parent").order_by("pk")
         ],
         "roles": [
             {
@@ -93,14 +106,14 @@ def published_records() -> dict[str, list[dict]]:
                 "actor": role.actor.slug,
                 "organization": role.organization.slug if role.organization else None,
             }
-            for role in Role.objects.select_related("actor", "organization")
+            for role in Role.objects.select_related("actor", "organization").order_by("pk")
         ],
         "policies": [
             {
                 **_values(policy, FIELDS["policies"], skip={"parent"}),
                 "parent": policy.parent.slug if policy.parent else None,
             }
-            for policy in Policy.objects.select_related("parent")
+            for policy in Policy.objects.select_related("parent").order_by("pk")
         ],
         "sources": [_values(source, FIELDS["sources"]) for source in Source.objects.all()],
         "excerpts": [
@@ -122,10 +135,9 @@ def published_records() -> dict[str, list[dict]]:
                 "start": link.excerpt.start,
                 "end": link.excerpt.end,
             }
-            for link in links
+            for link in links.order_by("pk")
         ],  # fmt: skip
     }
-    # Ordered by content, never by database ids (which differ after an import), stances by their public id.
     return {name: sorted(rows, key=_sort_key(name)) for name, rows in records.items()}
 
 
@@ -134,10 +146,14 @@ def _values(instance, fields: list[str], skip: Iterable[str] = ()) -> dict:
 
 
 def _sort_key(name: str) -> Callable[[dict], tuple]:
-    fields = FIELDS[name]
-    return lambda row: tuple(
-        json.dumps(row[field], sort_keys=True) if row[field] is not None else "" for field in fields
-    )
+    def key(row: dict) -> tuple:
+        # Numbers as numbers (stance 2 before stance 10), anything else by its JSON text.
+        return tuple(
+            (0, value, "") if isinstance(value, int) else (1, 0, json.dumps(value))
+            for value in (row[field] for field in ORDER[name])
+        )
+
+    return key
 
 
 def _jsonl(rows: list[dict], fields: list[str]) -> bytes:
