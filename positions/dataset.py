@@ -49,8 +49,7 @@ FIELDS: dict[str, list[str]] = {
     "roles": ["actor", "title", "organization", "start_on", "end_on"],
     "policies": ["slug", "name", "description", "parent"],
     "sources": [
-        "slug", "title", "publisher", "byline", "published_on", "url", "supplied_fields", "note",
-        "original_filename", "sha256", "text",
+        "slug", "title", "publisher", "byline", "published_on", "url", "supplied_fields", "note", "sha256", "text",
     ],
     "excerpts": ["source", "start", "end", "quote", "prefix", "suffix"],
     "stances": [
@@ -338,7 +337,7 @@ def _load_policies(lines: list[_Line]) -> None:
 
 def _load_sources(lines: list[_Line]) -> None:
     for line in lines:
-        fields = ("slug", "title", "publisher", "byline", "url", "supplied_fields", "note", "original_filename")
+        fields = ("slug", "title", "publisher", "byline", "url", "supplied_fields", "note")
         text = line.get("text")
         if not isinstance(text, str) or Source.digest(text) != line.get("sha256"):
             raise line.error("the text does not match its sha256.")

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from positions.models import Actor, Stance
 from sources.models import Excerpt, Source
-from tests.factories import UserFactory
+from tests.factories import StanceFactory, UserFactory
 
 RESOURCES = ["actors", "roles", "policies", "sources", "excerpts", "stances", "evidence"]
 
@@ -89,6 +89,8 @@ def test_a_seeded_dataset_exported_and_imported_into_an_empty_database_is_the_sa
         assert after[name] == before[name], name
     assert [correction["id"] for correction in after["corrections"]] == [retracted.pk]
     assert after["corrections"][0]["retraction_reason"] == "The quote was from another speaker."
+    # Stance ids were kept: the next stance an editor records gets a new one.
+    assert StanceFactory().pk > max(stance["id"] for stance in after["stances"])
 
 
 @pytest.mark.django_db
