@@ -81,3 +81,32 @@ def test_a_deleted_sources_quotes_leave_the_history_with_it():
 
     dumped = json.dumps(dump("sources"))
     assert "quoted sentence" not in dumped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dump_loads_back_into_an_empty_database_with_the_deleted_editors_changes_attributed(tmp_path):
+    editor = UserFactory(username="former-editor")
+    stance = StanceFactory(created_by=editor)
+    changed_by(editor, stance, "Changed by an editor who later left.")
+    editor_id = editor.pk
+    editor.delete()
+    dumped = tmp_path / "dump.json"
+    call_command(
+        "dumpdata",
+        "--natural-foreign",
+        "--exclude",
+        "contenttypes",
+        "--exclude",
+        "auth.permission",
+        "--output",
+        str(dumped),
+        verbosity=0,
+    )
+
+    call_command("flush", "--noinput", verbosity=0)
+    call_command("loaddata", str(dumped), verbosity=0)
+
+    loaded = Stance.objects.get(pk=stance.pk)
+    assert loaded.summary == "Changed by an editor who later left."
+    latest = loaded.history.order_by("-history_date", "-history_id").first()
+    assert (latest.summary, latest.history_user_id) == ("Changed by an editor who later left.", editor_id)
