@@ -110,3 +110,17 @@ def test_the_dump_loads_back_into_an_empty_database_with_the_deleted_editors_cha
     assert loaded.summary == "Changed by an editor who later left."
     latest = loaded.history.order_by("-history_date", "-history_id").first()
     assert (latest.summary, latest.history_user_id) == ("Changed by an editor who later left.", editor_id)
+
+
+def test_the_admin_history_of_a_record_changed_by_a_deleted_editor_still_shows_the_change(editor_client):
+    former = UserFactory(username="former-editor")
+    stance = StanceFactory()
+    changed_by(former, stance, "Changed by an editor who later left.")
+    former.delete()
+
+    response = editor_client.get(f"/admin/positions/stance/{stance.pk}/history/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Summary" in page and "Changed by an editor who later left." in page
+    assert "former-editor" not in page
