@@ -10,12 +10,14 @@ from . import views
 from .errors import not_found
 from .feeds import CorrectionsFeed
 from .health import HealthView
+from .root import APIRootView
 
 
 class ReadOnlyRouter(DefaultRouter):
     """DRF's router, whose root also links the endpoints that are not viewsets and the docs."""
 
     include_format_suffixes = False
+    APIRootView = APIRootView
     more_root_links = {
         "positions": "position-list",
         "shifts": "shift-list",

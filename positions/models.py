@@ -8,8 +8,8 @@ from django.core.validators import RegexValidator
 from django.db import models, router, transaction
 from django.db.models import F
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from sources.history import change_history
 from sources.models import Excerpt, Source
 
 from . import chronology, constants, steps
@@ -60,7 +60,7 @@ class Actor(models.Model):
         help_text="Optional Wikidata item, e.g. Q123.",
     )
 
-    history = HistoricalRecords()
+    history = change_history()
     objects = ActorQuerySet.as_manager()
 
     class Meta:
@@ -102,7 +102,7 @@ class Role(models.Model):
     start_on = models.DateField(null=True, blank=True, help_text="First day in the role, if known.")
     end_on = models.DateField(null=True, blank=True, help_text="Last day in the role; empty if current or unknown.")
 
-    history = HistoricalRecords()
+    history = change_history()
 
     class Meta:
         ordering = ["actor", "start_on"]
@@ -143,7 +143,7 @@ class Policy(models.Model):
         help_text="Broader topic, e.g. Immigration enforcement for NYPD cooperation with ICE.",
     )
 
-    history = HistoricalRecords()
+    history = change_history()
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
@@ -285,7 +285,11 @@ class Stance(models.Model):
         help_text="How this stance changes its series' position (positions.timeline).",
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "previous", "next_known_from", "step"])
+    # Who created and changed it is each history row's own account (``sources.history``): copies of
+    # created_by/updated_by would point at deleted accounts; the derived series fields are not history.
+    history = change_history(
+        excluded_fields=["updated_at", "created_by", "updated_by", "previous", "next_known_from", "step"]
+    )
     objects = StanceQuerySet.as_manager()
 
     class Meta:
@@ -497,7 +501,7 @@ class StanceEvidence(models.Model):
         help_text="Start typing words of the quote or the source title.",
     )
 
-    history = HistoricalRecords()
+    history = change_history()
     objects = EvidenceQuerySet.as_manager()
 
     class Meta:

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from . import anchoring
 from . import text as source_text
+from .history import change_history
 from .querysets import ExcerptQuerySet, SourceQuerySet
 
 # An excerpt is a passage, not a copy of the article: longer quotes are refused.
@@ -61,7 +61,9 @@ class Source(models.Model):
     ingested_at = models.DateTimeField(auto_now_add=True, help_text="When the text was stored.")
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # The text is never edited once stored, and its SHA-256 is kept in each history row: a copy of the text
+    # in every row would only keep deleted articles around for ever.
+    history = change_history(excluded_fields=["text"])
     objects = SourceQuerySet.as_manager()
 
     class Meta:
@@ -161,7 +163,7 @@ class Excerpt(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = change_history()
     objects = ExcerptQuerySet.as_manager()
 
     class Meta:

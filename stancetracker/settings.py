@@ -185,6 +185,14 @@ SOURCE_TEXT_MAX_BYTES = int(os.environ.get("DJANGO_SOURCE_TEXT_MAX_BYTES", str(2
 # pastes one too large is told the limit rather than given a bare 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(3 * SOURCE_TEXT_MAX_BYTES, 2_621_440)  # never below Django's 2.5 MB
 
+# The licence ``export_dataset`` writes into the published dataset's manifest, and a note on what it covers.
+DATASET_LICENCE = os.environ.get("DJANGO_DATASET_LICENCE", "CC-BY-4.0")
+DATASET_LICENCE_NOTE = os.environ.get(
+    "DJANGO_DATASET_LICENCE_NOTE",
+    "The licence covers the curated records (actors, roles, policies, stances, excerpt offsets). Source texts "
+    "and the quotes from them remain their publishers' and are included as evidence for the records.",
+)
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 

@@ -29,7 +29,9 @@ def assert_told_to_retry(response):
 
 
 @pytest.mark.parametrize("error", [OperationalError(REFUSED), InterfaceError("connection already closed")])
-@pytest.mark.parametrize("url", ["/api/actors/", "/api/stances/?format=csv", "/api/shifts/", "/api/actors/someone/"])
+@pytest.mark.parametrize(
+    "url", ["/api/", "/api/actors/", "/api/stances/?format=csv", "/api/shifts/", "/api/actors/someone/"]
+)
 def test_api_clients_get_a_503_in_the_error_shape_and_the_log_one_line(api_client, caplog, url, error):
     with database_down(error):
         response = api_client.get(url)
@@ -59,6 +61,18 @@ def test_the_api_answers_again_as_soon_as_the_database_does(api_client):
 
     assert response.status_code == 200
     assert [actor["slug"] for actor in response.json()["results"]] == ["zohran-mamdani"]
+
+
+def test_the_api_root_is_no_all_clear_during_an_outage_and_lists_its_links_after(api_client):
+    with database_down():
+        assert_told_to_retry(api_client.get("/api/"))
+        # The schema describes the API, not its data: it is still served.
+        assert api_client.get("/api/schema/").status_code == 200
+
+    response = api_client.get("/api/")
+
+    assert response.status_code == 200
+    assert response.json()["health"] == "http://testserver/api/health/"
 
 
 def test_a_failure_before_the_api_view_runs_is_answered_the_same(api_client, caplog, monkeypatch):
