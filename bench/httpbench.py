@@ -213,6 +213,45 @@ def check_floor(base: str, recordings) -> list[str]:
     return problems
 
 
+def identities(body: bytes) -> list:
+    """What a response lists, in order: stance ids (the later stance of a shift), or slugs of actors; from the
+    API's JSON (a page or one object), datasette's array of rows, or either's CSV (its first column)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return [line.split(",", 1)[0] for line in body.decode().splitlines()[1:] if line]
+    items = data.get("results", [data]) if isinstance(data, dict) else data
+
+    def identity(item):
+        if "slug" in item:
+            return item["slug"]
+        return item["to_stance"]["id"] if "to_stance" in item else item["id"]
+
+    return [str(identity(item)) for item in items]
+
+
+def check_same_rows(bases: dict[str, str], plan: dict[str, dict[str, str | None]], endpoints, others) -> None:
+    """Whether each other target lists the API's rows in the API's order (by id, or slug for actors)."""
+    print("same rows as the API, in the same order:")
+    for endpoint in endpoints:
+        with urllib.request.urlopen(bases["api"] + endpoint.api, timeout=300) as response:
+            expected = identities(response.read())
+        verdicts = []
+        for target in others:
+            if not plan[endpoint.key].get(target):
+                continue
+            with urllib.request.urlopen(bases[target] + plan[endpoint.key][target], timeout=300) as response:
+                got = identities(response.read())
+            if got == expected:
+                verdicts.append(f"{NAMES[target]} same {len(got)}")
+            elif sorted(got) == sorted(expected):
+                verdicts.append(f"{NAMES[target]} same {len(got)} in another order")
+            else:
+                common = len(set(got) & set(expected))
+                verdicts.append(f"{NAMES[target]} DIFFERS ({len(got)} rows, API {len(expected)}, {common} in common)")
+        print(f"  {endpoint.label:42} " + "; ".join(verdicts))
+
+
 def fmt(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
@@ -362,6 +401,8 @@ def main() -> int:
             }
             for e in endpoints
         }
+        if "api" in targets and {"datasette", "sqlite"} & set(targets):
+            check_same_rows(bases, plan, endpoints, [t for t in ("datasette", "sqlite") if t in targets])
         run = load.Run({t: bases[t] for t in targets}, plan)
         started = time.monotonic()
         print(f"concurrency 1: up to {samples} requests per cell, at most {budget:.0f} s …", flush=True)
