@@ -249,7 +249,7 @@ def check_same_rows(bases: dict[str, str], plan: dict[str, dict[str, str | None]
             else:
                 common = len(set(got) & set(expected))
                 verdicts.append(f"{NAMES[target]} DIFFERS ({len(got)} rows, API {len(expected)}, {common} in common)")
-        print(f"  {endpoint.label:42} " + "; ".join(verdicts))
+        print(f"  {endpoint.label:42} " + ("; ".join(verdicts) or "–"))
 
 
 def fmt(value: float | None, digits: int = 1) -> str:
@@ -257,7 +257,10 @@ def fmt(value: float | None, digits: int = 1) -> str:
 
 
 def ratio(numerator: float | None, denominator: float | None) -> str:
-    return "–" if not numerator or not denominator else f"{numerator / denominator:.1f}×"
+    if not numerator or not denominator:
+        return "–"
+    value = numerator / denominator
+    return f"{value:.1f}×" if value >= 1 else f"{value:.2f}×"
 
 
 def table(endpoints: list[Endpoint], run: load.Run, targets: list[str], markdown: bool = False) -> str:
@@ -404,7 +407,7 @@ def main() -> int:
         if "api" in targets and {"datasette", "sqlite"} & set(targets):
             check_same_rows(bases, plan, endpoints, [t for t in ("datasette", "sqlite") if t in targets])
         run = load.Run({t: bases[t] for t in targets}, plan)
-        started = time.monotonic()
+        started, load_before = time.monotonic(), os.getloadavg()[0]
         print(f"concurrency 1: up to {samples} requests per cell, at most {budget:.0f} s …", flush=True)
         run.latency(warmup_rounds=1 if quick else 3, samples=samples, budget_seconds=budget)
         print(f"concurrency {options.concurrency}: {rounds} × {burst} s per cell …", flush=True)
@@ -435,7 +438,8 @@ def main() -> int:
         if mismatched:
             print("ERROR the floor's rows differ from the API's SQL on: " + ", ".join(mismatched))
         if options.write:
-            write_report(options.write, endpoints, recordings, run, targets, memory, published, seconds, samples_taken)
+            facts = Facts(published, seconds, samples_taken, load_before, memory)
+            write_report(options.write, endpoints, recordings, run, targets, facts)
             print(f"written to {options.write}")
         return 1 if errors or mismatched else 0
     finally:
@@ -449,7 +453,19 @@ def main() -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def write_report(path, endpoints, recordings, run, targets, memory, published, seconds, samples_taken) -> None:
+@dataclass
+class Facts:
+    """What the report says of the run besides the table."""
+
+    published: int
+    seconds: float
+    samples_taken: list[int]
+    load_before: float
+    memory: list[str]
+
+
+def write_report(path: Path, endpoints, recordings, run: load.Run, targets: list[str], facts: Facts) -> None:
+    published, seconds, samples_taken, memory = facts.published, facts.seconds, facts.samples_taken, facts.memory
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -463,7 +479,8 @@ def write_report(path, endpoints, recordings, run, targets, memory, published, s
         "",
         f"- Run of {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {seconds:.0f} s, "
         f"{published:,} published stances, {version.split(',')[0]}",
-        f"- Machine: {os.cpu_count()} cores, Python {platform.python_version()}; every server and the clients on it",
+        f"- Machine: {os.cpu_count()} cores, Python {platform.python_version()}; every server and the clients on it; "
+        f"load average {facts.load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (1 minute)",
         f"- Concurrency 1: {samples_taken[0]}–{samples_taken[-1]} requests per cell after warm-up; "
         "concurrency 8: bursts per cell; targets and endpoints rotated every round",
         "- API: `stancetracker.wsgi` under gunicorn, 2 sync workers, no response cache; floor: `bench/floor.py` "

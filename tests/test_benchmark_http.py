@@ -50,7 +50,19 @@ def tiny_database(tmp_path_factory) -> dict:
 def benchmark_run(tiny_database, tmp_path_factory) -> tuple[str, str]:
     """One quick run over the tiny database: its output and the report it wrote."""
     work = tmp_path_factory.mktemp("run")
-    command = [sys.executable, "bench/httpbench.py", "--quick", "--samples", "3", "--budget", "5", "--burst", "0.1"]
+    command = [
+        sys.executable,
+        "bench/httpbench.py",
+        "--quick",
+        "--samples",
+        "3",
+        "--budget",
+        "5",
+        "--burst",
+        "0.1",
+        "--concurrency",
+        "2",
+    ]
     command += ["--cache-dir", str(work / "cache"), "--write", str(work / "performance.md")]
     done = subprocess.run(command, cwd=ROOT, env=tiny_database, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
