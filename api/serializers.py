@@ -53,7 +53,7 @@ class StanceSerializer(serializers.ModelSerializer):
 
     actor = ActorRefSerializer()
     policy = PolicyRefSerializer()
-    position_label = serializers.CharField(source="get_position_display")
+    position_label = serializers.CharField()
     stated_on = serializers.DateField(help_text="The first day the stance may have been taken.")
     stated_by = serializers.DateField(help_text="The last day the stance may have been taken.")
     stated_on_display = serializers.CharField(help_text="The date as precisely as it is known, e.g. June 2020.")
@@ -61,7 +61,7 @@ class StanceSerializer(serializers.ModelSerializer):
         help_text="The day the stance counts from in snapshots, timelines and shifts: the end of its period, or "
         "the publication date of the earliest dated source reporting it, whichever is first."
     )
-    evidence_kind_label = serializers.CharField(source="get_evidence_kind_display")
+    evidence_kind_label = serializers.CharField()
     capacity = RoleSerializer(
         many=True, help_text="The actor's roles at the time the stance was taken (any time in its period)."
     )
@@ -160,7 +160,7 @@ class LatestPositionSerializer(serializers.ModelSerializer):
 
     stance = serializers.IntegerField(source="pk", help_text="Id of the stance, at /api/stances/{id}/.")
     policy = PolicyRefSerializer()
-    position_label = serializers.CharField(source="get_position_display")
+    position_label = serializers.CharField()
 
     class Meta:
         model = Stance
@@ -178,10 +178,29 @@ class LatestPositionSerializer(serializers.ModelSerializer):
         ]
 
 
+def latest_position(row: dict) -> dict:
+    """A row of ``StanceQuerySet.latest_position_rows`` as ``LatestPositionSerializer`` shapes a stance: written by
+    hand because a list of actors carries thousands of them, and DRF's per-field work dominated its time."""
+    return {
+        "stance": row["pk"],
+        "policy": {"slug": row["policy__slug"], "name": row["policy__name"]},
+        "qualifier": row["qualifier"],
+        "position": row["position"],
+        "position_label": Stance.Position(row["position"]).label,
+        "stated_on": row["stated_on"].isoformat(),
+        "stated_by": row["stated_by"].isoformat(),
+        "date_precision": row["date_precision"],
+        "known_from": row["known_from"].isoformat(),
+        "summary": row["summary"],
+    }
+
+
 class ActorSerializer(serializers.ModelSerializer):
     parent = ActorRefSerializer(allow_null=True)
     roles = RoleSerializer(many=True)
-    latest_positions = LatestPositionSerializer(many=True)
+    latest_positions = serializers.SerializerMethodField(
+        help_text="The actor's position in each series today: its latest published stance that counts by now."
+    )
     published_stance_count = serializers.IntegerField()
 
     class Meta:
@@ -198,6 +217,11 @@ class ActorSerializer(serializers.ModelSerializer):
             "latest_positions",
         ]
 
+    @extend_schema_field(LatestPositionSerializer(many=True))
+    def get_latest_positions(self, actor: Actor) -> list[dict]:
+        # Read by the view for the whole page in one query (``latest_position_rows``).
+        return [latest_position(row) for row in self.context["latest_positions"].get(actor.pk, [])]
+
 
 class PolicySerializer(serializers.ModelSerializer):
     parent = PolicyRefSerializer(allow_null=True, help_text="The broader topic, if any.")
@@ -210,19 +234,20 @@ class PolicySerializer(serializers.ModelSerializer):
 
 
 class PublicExcerptSerializer(serializers.ModelSerializer):
+    """The shape of a source's excerpt (documentation: ``SourceSerializer.get_excerpts`` writes the rows)."""
+
     stances = serializers.SerializerMethodField(help_text="Ids of the published stances this quote backs.")
 
     class Meta:
         model = Excerpt
         fields = ["quote", "start", "end", "stances"]
 
-    def get_stances(self, excerpt: Excerpt) -> list[int]:
-        # Filled by the view's queryset (``published_excerpts``).
-        return [link.stance_id for link in excerpt.published_evidence]
+    def get_stances(self, excerpt) -> list[int]:
+        return excerpt["stances"]
 
 
 class SourceSerializer(serializers.ModelSerializer):
-    excerpts = PublicExcerptSerializer(many=True, help_text="Quotes that back published stances.")
+    excerpts = serializers.SerializerMethodField(help_text="Quotes that back published stances, in text order.")
     supplied_by_desk = serializers.ListField(
         source="supplied_fields",
         child=serializers.CharField(),
@@ -232,6 +257,13 @@ class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = ["slug", "title", "publisher", "byline", "published_on", "url", "supplied_by_desk", "note", "excerpts"]
+
+    @extend_schema_field(PublicExcerptSerializer(many=True))
+    def get_excerpts(self, source: Source) -> list[dict]:
+        # Read by the view for the whole page in one query of plain rows (``published_excerpt_rows``): a page of
+        # sources carries about a thousand quotes, and model instances and DRF fields for each dominated its time.
+        rows = self.context["published_excerpts"].get(source.pk, [])
+        return [{name: row[name] for name in ("quote", "start", "end", "stances")} for row in rows]
 
 
 class SourceDetailSerializer(SourceSerializer):

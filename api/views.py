@@ -13,7 +13,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, viewsets
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 
 from positions import timeline
 from positions.models import Actor, Policy, Stance, StanceEvidence
@@ -33,7 +33,7 @@ from .filters import (
 )
 from .pagination import PublicCursorPagination
 from .parameters import QueryParameterRulesMixin
-from .renderers import FlatCSVRenderer
+from .renderers import FastJSONRenderer, FlatCSVRenderer
 from .serializers import (
     ActorSerializer,
     CorrectionSerializer,
@@ -97,7 +97,7 @@ class PublicAPIMixin(QueryParameterRulesMixin):
 class CSVMixin:
     """Adds ``?format=csv``: flat columns declared in ``csv_columns``."""
 
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, FlatCSVRenderer]
+    renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer, FlatCSVRenderer]
     csv_columns: dict[str, str] = {}
 
 
@@ -110,15 +110,17 @@ class ActorViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Actor.objects.all()
 
     def get_queryset(self):
-        # Roles and latest positions are printed for every actor: two prefetch queries, not two per actor.
-        # Built per request: "latest" means as of today, the same day /api/positions/ uses by default.
-        return (
-            Actor.objects.select_related("parent")
-            .with_roles()
-            .with_latest_positions()
-            .with_published_stance_count()
-            .order_by("name", "pk")
-        )
+        # Roles are printed for every actor: one prefetch query, not one per actor.
+        return Actor.objects.select_related("parent").with_roles().with_published_stance_count().order_by("name", "pk")
+
+    def get_serializer(self, *args, **kwargs):
+        if args:
+            # Latest positions of the page's actors in one query of plain rows. Per request: "latest" means as of
+            # today, the same day /api/positions/ uses by default.
+            actors = args[0] if kwargs.get("many") else [args[0]]
+            rows = Stance.objects.latest_position_rows([actor.pk for actor in actors])
+            kwargs["context"] = {**self.get_serializer_context(), "latest_positions": rows}
+        return super().get_serializer(*args, **kwargs)
 
 
 class PolicyViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
@@ -138,13 +140,18 @@ class SourceViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = SourceFilter
 
     def get_queryset(self):
-        # Excerpts and the ids of the published stances they back: two prefetch queries per page, not
-        # two per source. Lists leave out the full text, which only the detail view prints.
-        # Undated sources last on every database (PostgreSQL would put NULLs first when descending).
-        sources = Source.objects.prefetch_related(StanceEvidence.objects.published_excerpts_prefetch()).order_by(
-            F("published_on").desc(nulls_last=True), "slug"
-        )
+        # Lists leave out the full text, which only the detail view prints. Undated sources last on every
+        # database (PostgreSQL would put NULLs first when descending).
+        sources = Source.objects.order_by(F("published_on").desc(nulls_last=True), "slug")
         return sources if self.action == "retrieve" else sources.without_text()
+
+    def get_serializer(self, *args, **kwargs):
+        if args:
+            # The page's excerpts and the ids of the published stances they back: one query, not two per source.
+            sources = args[0] if kwargs.get("many") else [args[0]]
+            rows = StanceEvidence.objects.published_excerpt_rows([source.pk for source in sources])
+            kwargs["context"] = {**self.get_serializer_context(), "published_excerpts": rows}
+        return super().get_serializer(*args, **kwargs)
 
     def get_serializer_class(self):
         return SourceDetailSerializer if self.action == "retrieve" else SourceSerializer

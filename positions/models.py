@@ -411,6 +411,15 @@ class Stance(models.Model):
         return [role for role in self.actor.roles.all() if role.was_held_during(self.stated_on, self.known_from)]
 
     @property
+    def position_label(self) -> str:
+        """The position in words, e.g. “strongly oppose”."""
+        return self.get_position_display()
+
+    @property
+    def evidence_kind_label(self) -> str:
+        return self.get_evidence_kind_display()
+
+    @property
     def stated_on_display(self) -> str:
         return str(self.period)
 

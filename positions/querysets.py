@@ -2,6 +2,7 @@
 when a stance counts are ``positions.chronology``'s, spelled here in SQL."""
 
 import datetime
+import json
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections, models
@@ -13,6 +14,19 @@ from .constants import Status
 from .timeline import SHIFT_STEPS
 
 PUBLISHED = Status.PUBLISHED
+# What a brief "latest position" shows (``StanceQuerySet.latest_position_rows``).
+LATEST_POSITION_FIELDS = (
+    "pk", "actor_id", "policy__slug", "policy__name", "qualifier", "position", "stated_on", "stated_by",
+    "date_precision", "known_from", "summary",
+)  # fmt: skip
+
+# From how many estimated matches a text search treats its words as common (``StanceQuerySet.search``).
+SEARCH_COMMON_MATCHES = 20_000
+
+
+def _estimated_rows(queryset) -> int:
+    """How many rows PostgreSQL's planner expects ``queryset`` to give: one EXPLAIN, no row read."""
+    return json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"]
 
 
 def _published_stance_count(owner: str) -> models.Subquery:
@@ -103,30 +117,37 @@ class StanceQuerySet(models.QuerySet):
         return self.filter(known_from__gte=day)
 
     def search(self, text: str):
-        """Stances whose summary or one of whose excerpts matches ``text``.
+        """Stances whose summary or one of whose excerpts matches ``text``, in this queryset's order.
 
-        Full-text search (English stemming, web-search syntax) on PostgreSQL; a case-insensitive
-        substring match elsewhere, which is enough for SQLite in development.
+        Full-text search (English stemming, web-search syntax) on PostgreSQL; a case-insensitive substring
+        match elsewhere, which is enough for SQLite in development.
+
+        On PostgreSQL, how the matches are found depends on how many there are, as the planner estimates them
+        from its statistics (no rows read): a few thousand are collected through the full-text indexes of
+        summaries and of quotes, as one union; a word found in tens of thousands of records (``police`` in a
+        large dataset) is common enough for a page of matches to come soon in the list's order, so the rows are
+        tested one by one down the order's index and the page is found without reading every match.
         """
         from sources.models import Excerpt
 
-        if connections[self.db].vendor == "postgresql":
-            query = SearchQuery(text, search_type="websearch", config="english")
-            matching_excerpts = Excerpt.objects.annotate(document=SearchVector("quote", config="english")).filter(
-                document=query
+        if connections[self.db].vendor != "postgresql":
+            in_excerpts = self.model.excerpts.through.objects.filter(
+                excerpt__in=Excerpt.objects.filter(quote__icontains=text)
             )
-            in_summary = models.Q(
-                pk__in=self.model.objects.annotate(document=SearchVector("summary", config="english"))
-                .filter(document=query)
-                .values("pk")
-            )
-        else:
-            matching_excerpts = Excerpt.objects.filter(quote__icontains=text)
-            in_summary = models.Q(summary__icontains=text)
-        in_excerpts = models.Q(
-            pk__in=self.model.excerpts.through.objects.filter(excerpt__in=matching_excerpts).values("stance")
+            return self.filter(models.Q(summary__icontains=text) | models.Q(pk__in=in_excerpts.values("stance")))
+        query = SearchQuery(text, search_type="websearch", config="english")
+        quotes = Excerpt.objects.alias(document=SearchVector("quote", config="english")).filter(document=query)
+        in_quotes = self.model.excerpts.through.objects.filter(excerpt__in=quotes.values("pk"))
+        in_summaries = self.model.objects.alias(document=SearchVector("summary", config="english")).filter(
+            document=query
         )
-        return self.filter(in_summary | in_excerpts)
+        if _estimated_rows(in_summaries) + _estimated_rows(quotes) < SEARCH_COMMON_MATCHES:
+            matches = in_summaries.order_by().values("pk").union(in_quotes.order_by().values("stance_id"), all=True)
+            return self.filter(pk__in=matches.order_by())
+        quoted = in_quotes.filter(stance=models.OuterRef("pk"))
+        return self.alias(document=SearchVector("summary", config="english")).filter(
+            models.Q(document=query) | models.Exists(quoted)
+        )
 
     def with_excerpt_from(self, **lookups):
         """Stances with at least one excerpt matching ``lookups`` (on ``Excerpt``, e.g. ``source__in=``)."""
@@ -143,6 +164,20 @@ class StanceQuerySet(models.QuerySet):
         return self.published().filter(
             models.Q(next_known_from__isnull=True) | models.Q(next_known_from__gt=day), known_from__lte=day
         )
+
+    def latest_position_rows(self, actor_ids, day: datetime.date | None = None) -> dict[int, list[dict]]:
+        """``as_of(day)`` for these actors as plain rows (no model instances), each actor's in policy order, with
+        the policy's slug and name: one query for a page of actors, however many positions each holds."""
+        rows = (
+            self.as_of(day)
+            .filter(actor__in=actor_ids)
+            .order_by("actor_id", "policy__name", "policy_id", "qualifier")
+            .values(*LATEST_POSITION_FIELDS)
+        )
+        found: dict[int, list[dict]] = {}
+        for row in rows:
+            found.setdefault(row["actor_id"], []).append(row)
+        return found
 
     def shifts(self):
         """Published stances that shift their series' position (``positions.timeline.shifts``), each the later
@@ -188,6 +223,25 @@ class EvidenceQuerySet(models.QuerySet):
         from .models import Stance
 
         return self.filter(stance__in=Stance.objects.published().values("pk"))
+
+    def published_excerpt_rows(self, source_ids) -> dict[int, list[dict]]:
+        """The excerpts of these sources that back a published stance, as plain rows in text order, each with
+        ``stances`` (the ids of those stances, ascending): one query for a page of sources."""
+        links = (
+            self.published()
+            .filter(excerpt__source__in=source_ids)
+            .order_by("excerpt__source_id", "excerpt__start", "excerpt_id", "stance_id")
+            .values_list(
+                "excerpt__source_id", "excerpt_id", "excerpt__quote", "excerpt__start", "excerpt__end", "stance_id"
+            )
+        )
+        found: dict[int, list[dict]] = {}
+        for source_id, excerpt_id, quote, start, end, stance_id in links:
+            excerpts = found.setdefault(source_id, [])
+            if not excerpts or excerpts[-1]["id"] != excerpt_id:
+                excerpts.append({"id": excerpt_id, "quote": quote, "start": start, "end": end, "stances": []})
+            excerpts[-1]["stances"].append(stance_id)
+        return found
 
     def published_excerpts_prefetch(self, to_attr: str | None = None) -> models.Prefetch:
         """For ``Source.objects.prefetch_related()``: each source's excerpts that back a published stance,
