@@ -48,7 +48,7 @@ def record(endpoints: list[tuple[str, str]], *, explain: bool = False) -> list[R
             statements = [query["sql"] for query in queries.captured_queries]
             recording = Recording(label, url, response.status_code, len(response.content), statements)
             recording.rows = count_rows(statements)
-            if explain and connection.vendor == "postgresql":
+            if explain and connection.vendor == "postgresql":  # SQLite's plans are of another kind
                 recording.plans = plans(statements)
             recordings.append(recording)
     return recordings
@@ -74,6 +74,10 @@ def plans(statements: list[str]) -> list[tuple[str, str]]:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         for statement in statements:
             if is_transaction_control(statement):
+                continue
+            if statement.lstrip().upper().startswith("EXPLAIN"):
+                # The API asks the planner itself (e.g. to choose how to search): shown, not explained again.
+                explained.append((statement, "(the API's own EXPLAIN: its estimate decides the next statement)"))
                 continue
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement)
             explained.append((statement, "\n".join(line for (line,) in cursor.fetchall())))

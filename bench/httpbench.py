@@ -31,7 +31,6 @@ import functools
 import importlib.util
 import json
 import os
-import platform
 import secrets
 import shutil
 import socket
@@ -41,13 +40,13 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import datasette_queries
 import load
 import sqlite_copy
+from report import NAMES, Endpoint, Facts, table, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -66,15 +65,6 @@ LABELS = {
     "csv": "stances as CSV, first page",
     "deep": "stances, deep cursor page",
 }
-NAMES = {"api": "API", "floor": "floor", "datasette": "datasette", "sqlite": "API on SQLite"}
-
-
-@dataclass
-class Endpoint:
-    key: str
-    label: str
-    api: str
-    datasette: str | None  # the canned query's URL; None: no fair equivalent
 
 
 def free_port() -> int:
@@ -252,59 +242,6 @@ def check_same_rows(bases: dict[str, str], plan: dict[str, dict[str, str | None]
         print(f"  {endpoint.label:42} " + ("; ".join(verdicts) or "–"))
 
 
-def fmt(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
-def ratio(numerator: float | None, denominator: float | None) -> str:
-    if not numerator or not denominator:
-        return "–"
-    value = numerator / denominator
-    return f"{value:.1f}×" if value >= 1 else f"{value:.2f}×"
-
-
-def table(endpoints: list[Endpoint], run: load.Run, targets: list[str], markdown: bool = False) -> str:
-    headers = ["endpoint"]
-    for target in targets:
-        headers += [f"{NAMES[target]} p50 ms", "p99 ms", "req/s (c8)"]
-    comparisons = []
-    if "floor" in targets:
-        comparisons.append(("floor", "API/floor p50", False))
-    if "datasette" in targets:
-        comparisons += [("datasette", "API/datasette p50", False), ("datasette", "API/datasette req/s", True)]
-    if "sqlite" in targets:
-        comparisons += [("sqlite", "SQLite/PostgreSQL p50", False)]
-    headers += [title for _, title, _ in comparisons]
-    rows = []
-    for endpoint in endpoints:
-        row = [endpoint.label]
-        for target in targets:
-            cell = run.cells.get((endpoint.key, target))
-            if cell is None:
-                row += ["–", "–", "–"]
-            else:
-                row += [fmt(cell.percentile(0.5)), fmt(cell.percentile(0.99)), fmt(cell.per_second, 0)]
-        api = run.cells.get((endpoint.key, "api"))
-        for other, _title, per_second in comparisons:
-            cell = run.cells.get((endpoint.key, other))
-            if api is None or cell is None:
-                row.append("–")
-            elif per_second:
-                row.append(ratio(api.per_second, cell.per_second))
-            elif other == "sqlite":
-                row.append(ratio(cell.percentile(0.5), api.percentile(0.5)))
-            else:
-                row.append(ratio(api.percentile(0.5), cell.percentile(0.5)))
-        rows.append(row)
-    if markdown:
-        lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-        lines += ["| " + " | ".join(row) + " |" for row in rows]
-        return "\n".join(lines)
-    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
-    aligned = [[row[0].ljust(widths[0]), *map(str.rjust, row[1:], widths[1:])] for row in [headers, *rows]]
-    return "\n".join("  ".join(row) for row in aligned)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a small run: few samples, short bursts")
@@ -356,7 +293,7 @@ def main() -> int:
     import capture
 
     recordings = capture.record(
-        [(e.label, e.api) for e in endpoints], explain=bool(options.write) and connection.vendor == "postgresql"
+        [(e.label, e.api) for e in endpoints], explain=bool(options.write) and "floor" in targets
     )
     connection.close()
 
@@ -451,73 +388,6 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 process.kill()
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-@dataclass
-class Facts:
-    """What the report says of the run besides the table."""
-
-    published: int
-    seconds: float
-    samples_taken: list[int]
-    load_before: float
-    memory: list[str]
-
-
-def write_report(path: Path, endpoints, recordings, run: load.Run, targets: list[str], facts: Facts) -> None:
-    published, seconds, samples_taken, memory = facts.published, facts.seconds, facts.samples_taken, facts.memory
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
-        version = cursor.fetchone()[0]
-    lines = [
-        "# Performance",
-        "",
-        "Measured by `bench/httpbench.py` (see the README, *Benchmarks*); regenerate this file with "
-        "`--write docs/performance.md`.",
-        "",
-        f"- Run of {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {seconds:.0f} s, "
-        f"{published:,} published stances, {version.split(',')[0]}",
-        f"- Machine: {os.cpu_count()} cores, Python {platform.python_version()}; every server and the clients on it; "
-        f"load average {facts.load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (1 minute)",
-        f"- Concurrency 1: {samples_taken[0]}–{samples_taken[-1]} requests per cell after warm-up; "
-        "concurrency 8: bursts per cell; targets and endpoints rotated every round",
-        "- API: `stancetracker.wsgi` under gunicorn, 2 sync workers, no response cache; floor: `bench/floor.py` "
-        "(the API's recorded SQL, psycopg and `json.dumps`) under the same gunicorn; datasette 0.65.5 over a SQLite "
-        "copy in immutable mode (`-i`), 3 SQL threads, the endpoints as canned queries (`bench/datasette_queries.py`)",
-        "",
-        table(endpoints, run, targets, markdown=True),
-        "",
-        "Worker RSS:",
-        "",
-        *[f"- {line}" for line in memory],
-        "",
-        "## URLs",
-        "",
-        "| endpoint | API and floor | datasette |",
-        "|---|---|---|",
-        *[f"| {e.label} | `{e.api}` | {f'`{e.datasette}`' if e.datasette else '–'} |" for e in endpoints],
-        "",
-        "## Queries",
-        "",
-        "Every statement the API issued for each URL (transaction control left out), with "
-        "`EXPLAIN (ANALYZE, BUFFERS)` of it. The first run of a statement in this run may read from disk: "
-        "see the buffers.",
-    ]
-    for recording in recordings:
-        lines += [
-            "",
-            f"### {recording.label}",
-            "",
-            f"`{recording.url}`: {len(recording.statements)} statements, "
-            f"rows {recording.rows}, {recording.body_bytes:,} bytes",
-            "",
-        ]
-        for statement, plan in recording.plans:
-            lines += ["```sql", statement, "```", "", "```", plan, "```", ""]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines).rstrip() + "\n")
 
 
 if __name__ == "__main__":
