@@ -220,9 +220,11 @@ def identities(body: bytes) -> list:
     return [str(identity(item)) for item in items]
 
 
-def check_same_rows(bases: dict[str, str], plan: dict[str, dict[str, str | None]], endpoints, others) -> None:
+def check_same_rows(
+    bases: dict[str, str], plan: dict[str, dict[str, str | None]], endpoints, others
+) -> list[tuple[str, str]]:
     """Whether each other target lists the API's rows in the API's order (by id, or slug for actors)."""
-    print("same rows as the API, in the same order:")
+    lines = []
     for endpoint in endpoints:
         with urllib.request.urlopen(bases["api"] + endpoint.api, timeout=300) as response:
             expected = identities(response.read())
@@ -239,7 +241,11 @@ def check_same_rows(bases: dict[str, str], plan: dict[str, dict[str, str | None]
             else:
                 common = len(set(got) & set(expected))
                 verdicts.append(f"{NAMES[target]} DIFFERS ({len(got)} rows, API {len(expected)}, {common} in common)")
-        print(f"  {endpoint.label:42} " + ("; ".join(verdicts) or "–"))
+        lines.append((endpoint.label, "; ".join(verdicts) or "–"))
+    print("same rows as the API, in the same order:")
+    for label, verdict in lines:
+        print(f"  {label:42} {verdict}")
+    return lines
 
 
 def main() -> int:
@@ -306,43 +312,31 @@ def main() -> int:
         plan_file = workdir / "floor.json"
         plan_file.write_text(json.dumps({"statements": {r.url: r.statements for r in recordings}}))
         bases = {target: f"http://127.0.0.1:{free_port()}" for target in targets}
-        port = {target: int(base.rsplit(":", 1)[1]) for target, base in bases.items()}
-        probes = {}
-        if "api" in targets:
-            servers["api"] = gunicorn("stancetracker.wsgi", port["api"], options.workers, env, log)
-            probes["api"] = "/api/health/"
-        if "floor" in targets:
-            floor_env = {**env, "BENCH_FLOOR_PLAN": str(plan_file), "BENCH_FLOOR_DATABASE_URL": database_url}
-            servers["floor"] = gunicorn(
-                "floor:application", port["floor"], options.workers, floor_env, log, "--pythonpath", str(BENCH)
-            )
-            probes["floor"] = endpoints[0].api
-        if "datasette" in targets:
-            metadata = workdir / "metadata.json"
-            metadata.write_text(json.dumps(datasette_queries.metadata(copy_path.stem)))
-            servers["datasette"] = datasette(copy_path, port["datasette"], metadata, log)
-            probes["datasette"] = "/-/versions.json"
-        if "sqlite" in targets:
-            sqlite_env = server_env(f"sqlite:///{copy_path}", env["DJANGO_SECRET_KEY"])
-            servers["sqlite"] = gunicorn("stancetracker.wsgi", port["sqlite"], options.workers, sqlite_env, log)
-            probes["sqlite"] = "/api/health/"
+        floor_env = {**env, "BENCH_FLOOR_PLAN": str(plan_file), "BENCH_FLOOR_DATABASE_URL": database_url}
+        sqlite_env = server_env(f"sqlite:///{copy_path}", env["DJANGO_SECRET_KEY"])
+        metadata = workdir / "metadata.json"
+        metadata.write_text(json.dumps(datasette_queries.metadata(copy_path.stem)))
+        for target in targets:
+            port = int(bases[target].rsplit(":", 1)[1])
+            if target == "datasette":
+                servers[target] = datasette(copy_path, port, metadata, log)
+            elif target == "floor":
+                pythonpath = ("--pythonpath", str(BENCH))
+                servers[target] = gunicorn("floor:application", port, options.workers, floor_env, log, *pythonpath)
+            else:
+                app_env = sqlite_env if target == "sqlite" else env
+                servers[target] = gunicorn("stancetracker.wsgi", port, options.workers, app_env, log)
+        probes = {"api": "/api/health/", "sqlite": "/api/health/", "floor": endpoints[0].api}
         for target, process in servers.items():
-            wait_until_serving(bases[target], probes[target], process)
+            wait_until_serving(bases[target], probes.get(target, "/-/versions.json"), process)
         print("serving: " + ", ".join(f"{NAMES[t]} {bases[t]}" for t in targets), flush=True)
         rss_before = {pid: rss_mb(pid)[0] for process in servers.values() for pid in processes(process)}
 
         mismatched = check_floor(bases["floor"], recordings) if "floor" in targets else []
-        plan = {
-            e.key: {
-                "api": e.api,
-                "floor": e.api,
-                "sqlite": e.api,
-                "datasette": e.datasette,
-            }
-            for e in endpoints
-        }
+        plan = {e.key: {"api": e.api, "floor": e.api, "sqlite": e.api, "datasette": e.datasette} for e in endpoints}
+        same_rows = []
         if "api" in targets and {"datasette", "sqlite"} & set(targets):
-            check_same_rows(bases, plan, endpoints, [t for t in ("datasette", "sqlite") if t in targets])
+            same_rows = check_same_rows(bases, plan, endpoints, [t for t in ("datasette", "sqlite") if t in targets])
         run = load.Run({t: bases[t] for t in targets}, plan)
         started, load_before = time.monotonic(), os.getloadavg()[0]
         print(f"concurrency 1: up to {samples} requests per cell, at most {budget:.0f} s …", flush=True)
@@ -375,7 +369,7 @@ def main() -> int:
         if mismatched:
             print("ERROR the floor's rows differ from the API's SQL on: " + ", ".join(mismatched))
         if options.write:
-            facts = Facts(published, seconds, samples_taken, load_before, memory)
+            facts = Facts(published, seconds, samples_taken, load_before, memory, same_rows)
             write_report(options.write, endpoints, recordings, run, targets, facts)
             print(f"written to {options.write}")
         return 1 if errors or mismatched else 0

@@ -93,6 +93,7 @@ class Facts:
     samples_taken: list[int]
     load_before: float
     memory: list[str]
+    same_rows: list[tuple[str, str]]
 
 
 def write_report(path: Path, endpoints, recordings, run: load.Run, targets: list[str], facts: Facts) -> None:
@@ -123,6 +124,7 @@ def write_report(path: Path, endpoints, recordings, run: load.Run, targets: list
         "",
         *[f"- {line}" for line in memory],
         "",
+        *same_rows(facts),
         "### URLs",
         "",
         "| endpoint | API | datasette |" if "datasette" in targets else "| endpoint | API |",
@@ -137,6 +139,13 @@ def write_report(path: Path, endpoints, recordings, run: load.Run, targets: list
     if any(recording.plans for recording in recordings):
         lines += [*queries(recordings)]
     merge(path, heading, "\n".join(lines))
+
+
+def same_rows(facts: Facts) -> list[str]:
+    if not facts.same_rows:
+        return []
+    lines = ["Same rows as the API, in its order (ids, or slugs of actors, of the first page):", ""]
+    return [*lines, *(f"- {label}: {verdict}" for label, verdict in facts.same_rows), ""]
 
 
 def queries(recordings) -> list[str]:
@@ -163,12 +172,11 @@ def queries(recordings) -> list[str]:
 
 
 def merge(path: Path, heading: str, section: str) -> None:
-    """Write ``section`` into the report at ``path`` in place of the one with the same heading, or after the
-    others."""
+    """Write ``section`` into the report at ``path`` in place of the one with the same heading, or first."""
     existing = path.read_text() if path.exists() else ""
     sections = re.split(r"(?m)^(?=## )", existing)[1:]
     kept = [part for part in sections if part.splitlines()[0] != heading]
-    at = next((index for index, part in enumerate(sections) if part.splitlines()[0] == heading), len(kept))
+    at = next((index for index, part in enumerate(sections) if part.splitlines()[0] == heading), 0)
     kept.insert(at, section)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(INTRO + "".join("\n" + part.strip() + "\n" for part in kept))
