@@ -11,6 +11,8 @@ from positions.models import Actor, Policy, Role, Stance
 from positions.timeline import ShiftKind, StepChange
 from sources.models import Excerpt, Source
 
+from . import rows
+
 
 class ActorRefSerializer(serializers.ModelSerializer):
     class Meta:
@@ -49,7 +51,11 @@ class RoleSerializer(serializers.ModelSerializer):
 
 
 class StanceSerializer(serializers.ModelSerializer):
-    """One published stance with its evidence."""
+    """One published stance with its evidence.
+
+    The fields document the JSON; ``api.rows.stance`` writes it (the fields of subclasses that it does not know are
+    written by their DRF fields).
+    """
 
     actor = ActorRefSerializer()
     policy = PolicyRefSerializer()
@@ -87,6 +93,17 @@ class StanceSerializer(serializers.ModelSerializer):
             "capacity",
             "excerpts",
         ]
+
+    def to_representation(self, instance) -> dict:
+        known = rows.stance(instance)
+        data = {}
+        for name, field in self.fields.items():
+            if name in known:
+                data[name] = known[name]
+            else:
+                value = field.get_attribute(instance)
+                data[name] = None if value is None else field.to_representation(value)
+        return data
 
 
 class StanceChangeSerializer(serializers.Serializer):
@@ -178,23 +195,6 @@ class LatestPositionSerializer(serializers.ModelSerializer):
         ]
 
 
-def latest_position(row: dict) -> dict:
-    """A row of ``StanceQuerySet.latest_position_rows`` as ``LatestPositionSerializer`` shapes a stance: written by
-    hand because a list of actors carries thousands of them, and DRF's per-field work dominated its time."""
-    return {
-        "stance": row["pk"],
-        "policy": {"slug": row["policy__slug"], "name": row["policy__name"]},
-        "qualifier": row["qualifier"],
-        "position": row["position"],
-        "position_label": Stance.Position(row["position"]).label,
-        "stated_on": row["stated_on"].isoformat(),
-        "stated_by": row["stated_by"].isoformat(),
-        "date_precision": row["date_precision"],
-        "known_from": row["known_from"].isoformat(),
-        "summary": row["summary"],
-    }
-
-
 class ActorSerializer(serializers.ModelSerializer):
     parent = ActorRefSerializer(allow_null=True)
     roles = RoleSerializer(many=True)
@@ -220,7 +220,7 @@ class ActorSerializer(serializers.ModelSerializer):
     @extend_schema_field(LatestPositionSerializer(many=True))
     def get_latest_positions(self, actor: Actor) -> list[dict]:
         # Read by the view for the whole page in one query (``latest_position_rows``).
-        return [latest_position(row) for row in self.context["latest_positions"].get(actor.pk, [])]
+        return [rows.latest_position(row) for row in self.context["latest_positions"].get(actor.pk, [])]
 
 
 class PolicySerializer(serializers.ModelSerializer):
@@ -262,8 +262,7 @@ class SourceSerializer(serializers.ModelSerializer):
     def get_excerpts(self, source: Source) -> list[dict]:
         # Read by the view for the whole page in one query of plain rows (``published_excerpt_rows``): a page of
         # sources carries about a thousand quotes, and model instances and DRF fields for each dominated its time.
-        rows = self.context["published_excerpts"].get(source.pk, [])
-        return [{name: row[name] for name in ("quote", "start", "end", "stances")} for row in rows]
+        return [rows.source_excerpt(row) for row in self.context["published_excerpts"].get(source.pk, [])]
 
 
 class SourceDetailSerializer(SourceSerializer):

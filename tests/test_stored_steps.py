@@ -141,3 +141,19 @@ def test_a_source_dated_earlier_reorders_the_series():
     assert whole_year.known_from == datetime.date(2024, 1, 20)
     assert steps_of(whole_year, february) == [(None, "first"), (whole_year.pk, "reversal")]
     assert stored() == expected()
+
+
+def test_place_series_puts_back_what_a_raw_write_left_wrong():
+    january = StanceFactory(stated_on=datetime.date(2024, 1, 10), position=1)
+    march = StanceFactory(actor=january.actor, policy=january.policy, stated_on=datetime.date(2024, 3, 10), position=-1)
+    out = io.StringIO()
+    call_command("place_series", stdout=out)
+    assert out.getvalue() == "Every series was in place.\n"
+
+    # A raw write, as a database console would make it: the models are not told.
+    Stance.objects.filter(pk=march.pk).update(position=2)
+    assert steps_of(march) == [(january.pk, "reversal")]
+    out = io.StringIO()
+    call_command("place_series", stdout=out)
+    assert out.getvalue() == "1 stances placed anew.\n"
+    assert steps_of(march) == [(january.pk, "hardening")]
