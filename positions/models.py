@@ -303,12 +303,30 @@ class Stance(models.Model):
             models.Index(fields=["status", "known_from"], name="stance_status_known"),
             # Stances by policy, newest first: /api/stances/?policy=…
             models.Index(F("policy"), F("known_from").desc(), F("id").desc(), name="stance_policy_newest"),
-            # Shifts, newest first, without reading the stances that are not shifts.
+            # Stances by actor, newest first: /api/stances/?actor=…
+            models.Index(F("actor"), F("known_from").desc(), F("id").desc(), name="stance_actor_newest"),
+            # Shifts, newest first, without reading the stances that are not shifts: all, by actor, by policy.
             models.Index(
                 F("known_from").desc(),
                 F("stated_on").desc(),
                 F("id").desc(),
                 name="stance_shifts_newest",
+                condition=models.Q(status=constants.Status.PUBLISHED, step__in=SHIFT_STEPS),
+            ),
+            models.Index(
+                F("actor"),
+                F("known_from").desc(),
+                F("stated_on").desc(),
+                F("id").desc(),
+                name="stance_actor_shifts_newest",
+                condition=models.Q(status=constants.Status.PUBLISHED, step__in=SHIFT_STEPS),
+            ),
+            models.Index(
+                F("policy"),
+                F("known_from").desc(),
+                F("stated_on").desc(),
+                F("id").desc(),
+                name="stance_policy_shifts_newest",
                 condition=models.Q(status=constants.Status.PUBLISHED, step__in=SHIFT_STEPS),
             ),
         ]

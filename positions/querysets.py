@@ -14,6 +14,9 @@ from .constants import Status
 from .timeline import SHIFT_STEPS
 
 PUBLISHED = Status.PUBLISHED
+# What placing a stance in its series reads of it (``positions.timeline``).
+SERIES_POINT_FIELDS = ("actor_id", "policy_id", "qualifier", "position", "stated_on", "known_from")
+
 # What a brief "latest position" shows (``StanceQuerySet.latest_position_rows``).
 LATEST_POSITION_FIELDS = (
     "pk", "actor_id", "policy__slug", "policy__name", "qualifier", "position", "stated_on", "stated_by",
@@ -185,8 +188,13 @@ class StanceQuerySet(models.QuerySet):
         return self.published().filter(step__in=SHIFT_STEPS)
 
     def with_previous(self):
-        """The stance before each one in its series, joined: a timeline's steps without another query."""
-        return self.select_related("previous")
+        """The stance before each one in its series, read for the page only (one query): joining it would read
+        one for every stance the page is sorted from."""
+        from .models import Stance
+
+        return self.prefetch_related(
+            models.Prefetch("previous", queryset=Stance.objects.only("pk", *SERIES_POINT_FIELDS))
+        )
 
     def chronological(self):
         """Series after series (by actor, policy and qualifier), each in its order."""

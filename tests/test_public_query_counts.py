@@ -48,7 +48,7 @@ def grow(world, count: int) -> None:
 # (validation), the page count (numbered pages only: lists that grow with the stances are paged by cursor), the
 # page, one per prefetch or page-wide read (excerpts, the actor's roles, actors' latest positions, sources'
 # excerpts); for a topic, one per level of the policy tree; for a text search on PostgreSQL, two estimates of how
-# common its words are. The step before each timeline entry is joined to it, and a shift's two ends are read in
+# common its words are; for a timeline, the step before each entry of the page. A shift's two ends are read in
 # one query. The same for a small and a large data set.
 ENDPOINTS = [
     ("/api/actors/", 4),
@@ -58,9 +58,9 @@ ENDPOINTS = [
     ("/api/stances/", 3),
     ("/api/stances/?actor=target&policy=policy-0&q=crisis&source=known-source", 8 if POSTGRESQL else 6),
     ("/api/stances/?format=csv", 3),
-    ("/api/actors/target/timeline/", 5),
-    ("/api/actors/target/timeline/?policy=policy-1", 6),
-    ("/api/policies/policy-0/timeline/", 5),
+    ("/api/actors/target/timeline/", 6),
+    ("/api/actors/target/timeline/?policy=policy-1", 7),
+    ("/api/policies/policy-0/timeline/", 6),
     ("/api/positions/", 3),
     ("/api/positions/?as_of=2021-06-01&topic=policing&format=csv", 7),
     ("/api/shifts/", 4),
