@@ -426,8 +426,22 @@ class CitedExcerptFormSet(sources_admin.ExcerptInlineFormSet):
         super().clean()
 
 
+def new_stance_link(excerpt: Excerpt) -> str:
+    """“New stance from this quote”: the stance add form with this excerpt as its evidence."""
+    if not excerpt.pk:
+        return "—"
+    url = f"{reverse('admin:positions_stance_add')}?excerpt={excerpt.pk}"
+    return format_html('<a href="{}" class="new-stance">New stance from this quote</a>', url)
+
+
 class CitedExcerptInline(sources_admin.ExcerptInline):
     formset = CitedExcerptFormSet
+    fields = [*sources_admin.ExcerptInline.fields, "new_stance"]
+    readonly_fields = [*sources_admin.ExcerptInline.readonly_fields, "new_stance"]
+
+    @admin.display(description="stance")
+    def new_stance(self, excerpt: Excerpt) -> str:
+        return new_stance_link(excerpt)
 
 
 admin.site.unregister(Source)
@@ -449,9 +463,13 @@ class ExcerptAdmin(sources_admin.ExcerptAdmin):
     list_display = [*sources_admin.ExcerptAdmin.list_display, "stance_count"]
     fieldsets = [
         *sources_admin.ExcerptAdmin.fieldsets,
-        ("Cited by", {"fields": ["used_by"]}),
+        ("Cited by", {"fields": ["used_by", "new_stance"]}),
     ]
-    readonly_fields = [*sources_admin.ExcerptAdmin.readonly_fields, "used_by"]
+    readonly_fields = [*sources_admin.ExcerptAdmin.readonly_fields, "used_by", "new_stance"]
+
+    @admin.display(description="new stance")
+    def new_stance(self, excerpt: Excerpt) -> str:
+        return new_stance_link(excerpt)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(stance_count=Count("evidence"))
