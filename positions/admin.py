@@ -182,16 +182,9 @@ class StanceAdmin(HistoryAdmin):
     form = StanceForm
     # explicit: the count annotation groups rows, which drops Meta.ordering
     ordering = ["actor__name", "policy__name", "stated_on", "pk"]
-    list_display = [
-        "short_summary",
-        "actor",
-        "policy",
-        "position",
-        "stated",
-        "status",
-        "excerpt_count",
-        "evidence_kind",
-    ]
+    # What an editor scans fits at 1400 px beside the filters: the summary (its actor and policy beneath it),
+    # then position, date, status (which tells the review state) and evidence.
+    list_display = ["short_summary", "position", "stated", "status", "excerpt_count"]
     list_display_links = ["short_summary"]
     list_filter = [
         "status",
@@ -290,9 +283,11 @@ class StanceAdmin(HistoryAdmin):
         # The documented override: superusers may publish without a second editor's approval.
         return request.user.is_superuser
 
-    @admin.display(description="summary", ordering="summary")
+    @admin.display(description="summary (actor · policy)", ordering="summary")
     def short_summary(self, stance: Stance) -> str:
-        return desk.truncated(stance.summary)
+        return format_html(
+            '{}<span class="stance-subject">{} · {}</span>', desk.truncated(stance.summary), stance.actor, stance.policy
+        )
 
     @admin.display(description="stated", ordering="stated_on")
     def stated(self, stance: Stance) -> str:

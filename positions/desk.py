@@ -10,7 +10,7 @@ from django.utils.timezone import localtime
 from .models import Stance
 from .review import Change
 
-SUMMARY_CHARS = 90
+SUMMARY_CHARS = 70
 
 
 class TextForm(forms.Form):
@@ -44,7 +44,7 @@ class ReviewFilter(admin.SimpleListFilter):
 def truncated(text: str, limit: int = SUMMARY_CHARS) -> str:
     """A long summary cut to one line of the list, the whole of it on hover."""
     if len(text) <= limit:
-        return text
+        return format_html("<span>{}</span>", text)
     return format_html('<span title="{}">{}…</span>', text, text[: limit - 1].rstrip())
 
 

@@ -25,6 +25,7 @@ from stancetracker.admin import HistoryAdmin
 from . import ingest, selection
 from .models import Excerpt, Source
 
+QUOTE_IN_LIST = 120  # characters of a quote shown in the list; the whole of it on hover
 DUPLICATE_EXCERPT = "This passage of “{source}” is already an excerpt: use that one."
 
 
@@ -159,7 +160,7 @@ class SourceAdmin(HistoryAdmin):
     inlines = [ExcerptInline]
 
     class Media:
-        css = {"all": ["sources/marking.css"]}
+        css = {"all": ["sources/desk.css"]}
         js = ["sources/marking.js"]
 
     def get_fieldsets(self, request, obj=None):
@@ -302,7 +303,8 @@ class SourceAdmin(HistoryAdmin):
 class ExcerptAdmin(HistoryAdmin):
     form = ExcerptForm
     ordering = ["source", "start"]
-    list_display = ["__str__", "source", "start", "end", "anchored"]
+    list_display = ["short_quote", "source", "start", "end", "anchored"]
+    list_display_links = ["short_quote"]
     list_filter = ["source"]
     list_select_related = ["source"]
     search_fields = ["quote", "source__title", "source__slug"]
@@ -321,9 +323,19 @@ class ExcerptAdmin(HistoryAdmin):
     ]
     readonly_fields = ["start", "end", "anchored"]
 
+    class Media:
+        css = {"all": ["sources/desk.css"]}
+
     @admin.display(boolean=True, description="anchored")
     def anchored(self, excerpt: Excerpt) -> bool | None:
         return excerpt.is_anchored if excerpt.pk else None
+
+    @admin.display(description="excerpt", ordering="quote")
+    def short_quote(self, excerpt: Excerpt) -> str:
+        quote = excerpt.quote
+        if len(quote) <= QUOTE_IN_LIST:
+            return quote
+        return format_html('<span title="{}">“{}…”</span>', quote, quote[: QUOTE_IN_LIST - 1].rstrip())
 
     def get_search_results(self, request, queryset, search_term):
         if request.resolver_match and request.resolver_match.url_name == "autocomplete":

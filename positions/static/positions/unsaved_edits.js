@@ -1,6 +1,7 @@
 // An action run from a record's page (submit for review, approve, retract…) acts on the record as saved:
 // if the form was edited since the page loaded, stop and say so, rather than throw the edits away.
-(function () {
+// The admin loads a form's scripts in the page head: wait for the page to be read.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   const form = document.querySelector("form[id$='_form']");
   const select = form && form.querySelector("select[name='CHANGE_FORM-action']");
@@ -32,4 +33,4 @@
       note.scrollIntoView({ block: "nearest" });
     }
   });
-})();
+});

@@ -2,7 +2,8 @@
 // The page shows the stored text exactly (excerpts are <mark> elements around parts of it), so a selection's
 // offsets are counted over the text nodes of #source-text. Python counts characters (code points) where
 // JavaScript counts UTF-16 units, so characters outside the Basic Multilingual Plane are counted once.
-(function () {
+// The admin loads a form's scripts in the page head: wait for the page to be read.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   const container = document.getElementById("source-text");
   if (!container) {
@@ -85,4 +86,4 @@
         status.textContent = "The excerpt could not be added: the server did not answer. Try again.";
       });
   });
-})();
+});
