@@ -40,7 +40,7 @@ def curated():
         (Excerpt, ["Source", "Start", "End", "Anchored", "Stances"]),
         (Actor, ["Name", "Kind", "Parent", "Wikidata ID", "Stances"]),
         (Policy, ["Name", "Parent", "Stances"]),
-        (Stance, ["Summary", "Actor", "Policy", "Position", "Stated", "Evidence kind", "Status", "Excerpts"]),
+        (Stance, ["Summary (actor · policy)", "Position", "Stated", "Status", "Excerpts", "Awaiting your review"]),
     ],
 )
 def test_an_editor_sees_each_list_with_its_columns_and_records(editor_client, curated, model, columns):
@@ -57,7 +57,7 @@ def test_an_editor_sees_each_list_with_its_columns_and_records(editor_client, cu
     content = response.content.decode()
     for column in columns:
         assert column in content
-    display = record.summary if model is Stance else str(record)
+    display = f"{record.actor} · {record.policy}" if model is Stance else str(record)
     assert display.replace("“", "&ldquo;").replace("”", "&rdquo;") in content or display in content
 
 
