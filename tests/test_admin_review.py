@@ -226,3 +226,19 @@ def test_the_database_refuses_a_review_by_the_submitter(editor):
         Stance.objects.filter(pk=stance.pk).update(submitted_by=editor, reviewed_by=editor)
     with pytest.raises(IntegrityError), transaction.atomic():
         Stance.objects.filter(pk=stance.pk).update(status=Stance.Status.IN_REVIEW)
+
+
+def test_a_stance_is_sent_back_from_its_own_page(reviewer_client, submitted):
+    page = admin_url(submitted, "change", submitted.pk)
+    chosen = {"CHANGE_FORM-action": "send_back", "index": 0, "_selected_action": submitted.pk}
+
+    asked = reviewer_client.post(page, chosen)
+    assert 'name="CHANGE_FORM-action" value="send_back"' in asked.content.decode()
+
+    done = reviewer_client.post(page, {**chosen, "apply": 1, "text": "Quote the interview itself."}, follow=True)
+
+    assert "Sent back: 1 stance." in text_of(done)
+    assert done.redirect_chain[-1][0] == page
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.review_comment) == (Stance.Status.DRAFT, "Quote the interview itself.")
+    assert "Quote the interview itself." in text_of(done)  # shown on the stance's page
