@@ -263,6 +263,7 @@ class Stance(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="When it was last reviewed.")
     review_comment = models.TextField(
         blank=True,
+        db_default="",  # rows written by COPY (generate_synthetic) leave it out
         editable=False,
         help_text="Why the reviewer sent it back: what to change before submitting again. Never published.",
     )

@@ -1,5 +1,6 @@
 # Review before publish: who submitted a stance and who reviewed it (never the same editor), and the
-# "in review" status. Only adds nullable columns and two CHECKs every existing row passes (none is in review).
+# "in review" status. Adds nullable columns, a comment empty by default (in the database too: COPY leaves it out),
+# and two CHECKs every existing row passes (none is in review, none was reviewed).
 
 import django.db.models.deletion
 from django.conf import settings
@@ -18,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalstance',
             name='review_comment',
-            field=models.TextField(blank=True, editable=False, help_text='Why the reviewer sent it back: what to change before submitting again. Never published.'),
+            field=models.TextField(blank=True, db_default='', editable=False, help_text='Why the reviewer sent it back: what to change before submitting again. Never published.'),
         ),
         migrations.AddField(
             model_name='historicalstance',
@@ -43,7 +44,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='stance',
             name='review_comment',
-            field=models.TextField(blank=True, editable=False, help_text='Why the reviewer sent it back: what to change before submitting again. Never published.'),
+            field=models.TextField(blank=True, db_default='', editable=False, help_text='Why the reviewer sent it back: what to change before submitting again. Never published.'),
         ),
         migrations.AddField(
             model_name='stance',
