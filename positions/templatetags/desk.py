@@ -11,7 +11,7 @@ QUEUE_LENGTH = 10
 
 @register.inclusion_tag("admin/positions/desk_queues.html")
 def desk_queues(user):
-    stances = Stance.objects.select_related("actor", "policy")
+    stances = Stance.objects.select_related("actor", "policy", "submitted_by", "reviewed_by")
     return {
         "awaiting": list(stances.awaiting_review_by(user)[:QUEUE_LENGTH]),
         "awaiting_count": Stance.objects.awaiting_review_by(user).count(),

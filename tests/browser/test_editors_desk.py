@@ -135,6 +135,7 @@ def test_running_an_action_with_unsaved_edits_warns_and_keeps_them(page, transac
     stance = StanceFactory(status=Stance.Status.DRAFT, summary="Before")
     log_in(page, "desk-editor")
     page.goto(f"/admin/positions/stance/{stance.pk}/change/")
+    assert not page.locator(".unsaved-edits").is_visible()
 
     page.fill("#id_summary", "Edited but not saved")
     run_page_action(page, "submit_for_review")
@@ -143,6 +144,11 @@ def test_running_an_action_with_unsaved_edits_warns_and_keeps_them(page, transac
     assert page.input_value("#id_summary") == "Edited but not saved"
     stance.refresh_from_db()
     assert (stance.status, stance.summary) == (Stance.Status.DRAFT, "Before")
+
+    page.fill("#id_summary", "Before")  # back as saved: the action runs
+    run_page_action(page, "submit_for_review")
+    page.wait_for_selector("text=Submitted for review: 1 stance.")
+    assert not page.locator(".unsaved-edits").is_visible()
 
 
 def columns_outside_the_viewport(tab, selector: str) -> list[str]:
