@@ -1,14 +1,17 @@
 """Editors' admin for actors, policies and stances.
 
-Every model admin keeps history (who changed what, when) through simple_history;
-stances are published and unpublished in bulk from the list or one at a time from
-their page.
+Every model admin keeps history (who changed what, when) through simple_history. A stance is
+submitted for review, approved by a second editor (published) or sent back with a comment, and
+retracted with a public reason, in bulk from the list or one at a time from its page
+(``positions.publishing``); its status is never typed in.
 """
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -16,10 +19,14 @@ from sources import admin as sources_admin
 from sources.models import Excerpt, Source
 from stancetracker.admin import HistoryAdmin, admin_links
 
+from . import desk, publishing, review
+from .constants import STATUSES_NEEDING_EVIDENCE
 from .models import Actor, Policy, Role, Stance, StanceEvidence
-from .publishing import StatusChange, publish_stances, unpublish_stances
 
 EXCERPT_REQUIRED = "A published stance needs at least one excerpt: add one below, or save the stance as a draft."
+STATUS_BY_ACTION = (
+    "Change the status with the actions above the form: submit for review, approve, send back, or retract."
+)
 ACTION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 
 
@@ -105,7 +112,7 @@ class StanceEvidenceFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         # The stance form has been validated first, so the instance carries the submitted status.
-        if self.instance.status != Stance.Status.PUBLISHED:
+        if self.instance.status not in STATUSES_NEEDING_EVIDENCE:
             return
         kept = [
             form
@@ -132,23 +139,56 @@ class StanceEvidenceInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class StanceForm(forms.ModelForm):
+    """The stance form, with a reason for the change (kept in its history) and the status limited to what a
+    form may do: keep it, or retract a published stance. Review and publication go through the actions."""
+
+    change_reason = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Reason for this change",
+        help_text="Shown in the stance's history, e.g. “Date corrected from the byline”. 100 characters at most.",
+    )
+
+    class Meta:
+        model = Stance
+        fields = ["status"]  # the admin builds the form from its fieldsets; these are the fields changed here
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" not in self.fields:
+            return
+        # The status as stored, not the instance's: a version restored from the history carries its old status.
+        saved = Stance.objects.filter(pk=self.instance.pk).values_list("status", flat=True).first()
+        current = saved or Stance.Status.DRAFT
+        allowed = {current, Stance.Status.RETRACTED} if current == Stance.Status.PUBLISHED else {current}
+        status = self.fields["status"]
+        status.choices = [(value, label) for value, label in Stance.Status.choices if value in allowed]
+        status.error_messages["invalid_choice"] = STATUS_BY_ACTION
+
+
+def review_action(description: str, plural: str, **kwargs):
+    return admin.action(
+        description=description,
+        description_plural=plural,
+        permissions=kwargs.pop("permissions", ["change"]),
+        location=ACTION_LOCATIONS,
+        **kwargs,
+    )
+
+
 @admin.register(Stance)
 class StanceAdmin(HistoryAdmin):
+    form = StanceForm
     # explicit: the count annotation groups rows, which drops Meta.ordering
     ordering = ["actor__name", "policy__name", "stated_on", "pk"]
-    list_display = [
-        "summary",
-        "actor",
-        "policy",
-        "position",
-        "stated",
-        "evidence_kind",
-        "status",
-        "excerpt_count",
-    ]
-    list_display_links = ["summary"]
+    # What an editor scans fits at 1400 px beside the filters: the summary (its actor and policy beneath it),
+    # then position, date, status (which tells the review state) and evidence.
+    list_display = ["short_summary", "position", "stated", "status", "excerpt_count"]
+    list_display_links = ["short_summary"]
     list_filter = [
         "status",
+        desk.ReviewFilter,
         "position",
         "evidence_kind",
         "date_precision",
@@ -156,6 +196,7 @@ class StanceAdmin(HistoryAdmin):
         ("actor", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["actor", "policy"]
+    list_per_page = 50
     search_fields = ["summary", "qualifier", "actor__name", "policy__name", "excerpts__quote"]
     date_hierarchy = "stated_on"
     autocomplete_fields = ["actor", "policy"]
@@ -170,15 +211,46 @@ class StanceAdmin(HistoryAdmin):
                 "publication date of its earliest dated source if that is earlier (shown as “known from”).",
             },
         ),
-        ("Publication", {"fields": ["status", "retraction_reason", "retracted_at", "editor_notes"]}),
-        ("Record", {"fields": ["created_by", "created_at", "updated_by", "updated_at"]}),
+        (
+            "Publication",
+            {
+                "fields": ["status", "retraction_reason", "retracted_at", "editor_notes"],
+                "description": "A draft is submitted for review and published when a second editor approves it "
+                "(the actions above the form). A published stance leaves the public record only by retraction, "
+                "with a public reason.",
+            },
+        ),
+        ("Review", {"fields": ["submission", "review_outcome", "review_comment", "changes_since_published"]}),
+        ("Record", {"fields": ["created", "updated", "change_reason"]}),
     ]
-    readonly_fields = ["known_from", "retracted_at", "created_by", "created_at", "updated_by", "updated_at"]
+    readonly_fields = [
+        "known_from",
+        "retracted_at",
+        "submission",
+        "review_outcome",
+        "review_comment",
+        "changes_since_published",
+        "created",
+        "updated",
+    ]
     inlines = [StanceEvidenceInline]
-    actions = ["publish", "unpublish"]
+    actions = ["submit_for_review", "approve", "send_back", "retract", "publish"]
+
+    class Media:
+        css = {"all": ["positions/desk.css"]}
+        js = ["positions/unsaved_edits.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(excerpt_count=Count("evidence", distinct=True))
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # “New stance from this quote” on an excerpt opens this form with the excerpt as its first evidence.
+        excerpt = request.GET.get("excerpt", "")
+        new = request.method == "GET" and obj.pk is None
+        if new and isinstance(inline, StanceEvidenceInline) and excerpt.isdigit():
+            kwargs["initial"] = [{"excerpt": int(excerpt)}]
+        return kwargs
 
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
@@ -192,7 +264,7 @@ class StanceAdmin(HistoryAdmin):
                     stance,
                 )
                 for stance in objs
-                if stance.status != Stance.Status.DRAFT
+                if stance.status in (Stance.Status.PUBLISHED, Stance.Status.RETRACTED)
             ),
         ]
         return deleted, model_count, perms_needed, protected
@@ -201,7 +273,21 @@ class StanceAdmin(HistoryAdmin):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
+        reason = form.cleaned_data.get("change_reason", "").strip()
+        if reason:
+            obj._change_reason = reason
         super().save_model(request, obj, form, change)
+        obj.__dict__.pop("_change_reason", None)
+
+    def has_publish_permission(self, request) -> bool:
+        # The documented override: superusers may publish without a second editor's approval.
+        return request.user.is_superuser
+
+    @admin.display(description="summary (actor · policy)", ordering="summary")
+    def short_summary(self, stance: Stance) -> str:
+        return format_html(
+            '{}<span class="stance-subject">{} · {}</span>', desk.truncated(stance.summary), stance.actor, stance.policy
+        )
 
     @admin.display(description="stated", ordering="stated_on")
     def stated(self, stance: Stance) -> str:
@@ -211,31 +297,101 @@ class StanceAdmin(HistoryAdmin):
     def excerpt_count(self, stance: Stance) -> int:
         return stance.excerpt_count
 
-    @admin.action(
-        description="Publish this stance",
-        description_plural="Publish selected stances",
-        permissions=["change"],
-        location=ACTION_LOCATIONS,
+    @admin.display(description="created")
+    def created(self, stance: Stance) -> str:
+        return desk.by_whom(stance.created_by, stance.created_at)
+
+    @admin.display(description="last changed")
+    def updated(self, stance: Stance) -> str:
+        return desk.by_whom(stance.updated_by, stance.updated_at)
+
+    @admin.display(description="submitted for review")
+    def submission(self, stance: Stance) -> str:
+        return desk.by_whom(stance.submitted_by, stance.submitted_at)
+
+    @admin.display(description="reviewed")
+    def review_outcome(self, stance: Stance) -> str:
+        return desk.by_whom(stance.reviewed_by, stance.reviewed_at)
+
+    @admin.display(description="changes since last published")
+    def changes_since_published(self, stance: Stance) -> str:
+        return desk.changes_table(review.changes_since_published(stance)) if stance.pk else "—"
+
+    @review_action("Submit this stance for review", "Submit selected stances for review")
+    def submit_for_review(self, request, queryset):
+        result = publishing.submit_for_review(stances=self._chosen(queryset), user=request.user)
+        self._report(request, result, done="submitted for review", unchanged="none of them was a draft")
+
+    @review_action("Approve and publish this stance", "Approve and publish selected stances")
+    def approve(self, request, queryset):
+        result = publishing.approve(stances=self._chosen(queryset), user=request.user)
+        self._report(request, result, done="approved and published", unchanged="none of them was in review")
+
+    @review_action("Send this stance back with a comment", "Send selected stances back with a comment")
+    def send_back(self, request, queryset):
+        return self._with_text(
+            request,
+            queryset,
+            title="Send back to the submitter",
+            label="What should change before it is submitted again",
+            help_text="The submitter sees it on the stance and on the admin's front page. Never published.",
+            run=lambda stances, text: publishing.send_back(stances=stances, user=request.user, comment=text),
+            done="sent back",
+            unchanged="none of them was in review",
+        )
+
+    @review_action("Retract this stance with a public reason", "Retract selected stances with a public reason")
+    def retract(self, request, queryset):
+        return self._with_text(
+            request,
+            queryset,
+            title="Retract in public",
+            label="Public reason for the retraction",
+            help_text="Readers see it among the corrections (/api/corrections/ and its feed), e.g. “The quote was "
+            "from another speaker.”",
+            run=lambda stances, text: publishing.retract(stances=stances, user=request.user, reason=text),
+            done="retracted",
+            unchanged="none of them was published",
+        )
+
+    @review_action(
+        "Publish without review (superusers)",
+        "Publish selected stances without review (superusers)",
+        permissions=["publish"],
     )
     def publish(self, request, queryset):
-        result = publish_stances(stances=queryset.select_related("actor", "policy"), user=request.user)
+        result = publishing.publish_stances(stances=self._chosen(queryset), user=request.user)
         self._report(request, result, done="published", unchanged="the selected stances were already published")
 
-    @admin.action(
-        description="Unpublish this stance",
-        description_plural="Unpublish selected stances",
-        permissions=["change"],
-        location=ACTION_LOCATIONS,
-    )
-    def unpublish(self, request, queryset):
-        result = unpublish_stances(stances=queryset.select_related("actor", "policy"), user=request.user)
-        self._report(request, result, done="unpublished", unchanged="the selected stances were already drafts")
+    def _chosen(self, queryset):
+        return list(queryset.select_related("actor", "policy"))
 
-    def _report(self, request, result: StatusChange, *, done: str, unchanged: str) -> None:
+    def _with_text(self, request, queryset, *, title, label, help_text, run, done, unchanged):
+        """An action that needs a text (a comment, a reason): ask for it on a page of its own, then run it."""
+        form = desk.TextForm(request.POST if "apply" in request.POST else None, label=label, help_text=help_text)
+        if form.is_valid():
+            result = run(self._chosen(queryset), form.cleaned_data["text"])
+            self._report(request, result, done=done, unchanged=unchanged)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "form": form,
+            "stances": queryset.select_related("actor", "policy"),
+            "action": request.POST.get("action") or request.POST.get("CHANGE_FORM-action"),
+            "action_field": "CHANGE_FORM-action" if "CHANGE_FORM-action" in request.POST else "action",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/positions/stance/action_text.html", context)
+
+    def _report(self, request, result: publishing.StatusChange, *, done: str, unchanged: str) -> None:
         count = len(result.changed)
+        for stance in result.changed:
+            self.log_change(request, stance, f"{done.capitalize()}.")
         if count:
             self.message_user(
-                request, f"{done.capitalize()} {count} stance{'' if count == 1 else 's'}.", messages.SUCCESS
+                request, f"{done.capitalize()}: {count} stance{'' if count == 1 else 's'}.", messages.SUCCESS
             )
         for stance, reason in result.refused:
             self.message_user(request, f"Not {done}: “{stance}”. {reason}", messages.WARNING)
@@ -265,8 +421,22 @@ class CitedExcerptFormSet(sources_admin.ExcerptInlineFormSet):
         super().clean()
 
 
+def new_stance_link(excerpt: Excerpt) -> str:
+    """“New stance from this quote”: the stance add form with this excerpt as its evidence."""
+    if not excerpt.pk:
+        return "—"
+    url = f"{reverse('admin:positions_stance_add')}?excerpt={excerpt.pk}"
+    return format_html('<a href="{}" class="new-stance">New stance from this quote</a>', url)
+
+
 class CitedExcerptInline(sources_admin.ExcerptInline):
     formset = CitedExcerptFormSet
+    fields = [*sources_admin.ExcerptInline.fields, "new_stance"]
+    readonly_fields = [*sources_admin.ExcerptInline.readonly_fields, "new_stance"]
+
+    @admin.display(description="stance")
+    def new_stance(self, excerpt: Excerpt) -> str:
+        return new_stance_link(excerpt)
 
 
 admin.site.unregister(Source)
@@ -288,9 +458,13 @@ class ExcerptAdmin(sources_admin.ExcerptAdmin):
     list_display = [*sources_admin.ExcerptAdmin.list_display, "stance_count"]
     fieldsets = [
         *sources_admin.ExcerptAdmin.fieldsets,
-        ("Cited by", {"fields": ["used_by"]}),
+        ("Cited by", {"fields": ["used_by", "new_stance"]}),
     ]
-    readonly_fields = [*sources_admin.ExcerptAdmin.readonly_fields, "used_by"]
+    readonly_fields = [*sources_admin.ExcerptAdmin.readonly_fields, "used_by", "new_stance"]
+
+    @admin.display(description="new stance")
+    def new_stance(self, excerpt: Excerpt) -> str:
+        return new_stance_link(excerpt)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(stance_count=Count("evidence"))
@@ -314,3 +488,7 @@ class ExcerptAdmin(sources_admin.ExcerptAdmin):
                 for s in sorted(stances, key=str)
             ]
         return deleted, model_count, perms_needed, protected
+
+
+# The front page shows the desk's queues: awaiting your review, sent back to you.
+admin.site.index_template = "admin/desk_index.html"

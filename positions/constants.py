@@ -35,12 +35,18 @@ class EvidenceKind(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    """Draft and published as one would expect; a retracted stance was published, then withdrawn in public:
-    it leaves timelines, positions and shifts but stays listed among the corrections, with its reason."""
+    """A draft is submitted for review (in review) and published when a second editor approves it; a retracted
+    stance was published, then withdrawn in public: it leaves timelines, positions and shifts but stays listed
+    among the corrections, with its reason. Only published stances are public."""
 
     DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
     PUBLISHED = "published", "Published"
     RETRACTED = "retracted", "Retracted"
+
+
+# A stance in review or published has at least one excerpt.
+STATUSES_NEEDING_EVIDENCE = (Status.IN_REVIEW, Status.PUBLISHED)
 
 
 # No stance in this record can predate modern municipal policing debates by much; an earlier date is

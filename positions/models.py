@@ -31,6 +31,19 @@ def refuse_cycle(instance: models.Model, article_and_noun: str) -> None:
         ancestor = ancestor.parent
 
 
+def editor_field(help_text: str = "") -> models.ForeignKey:
+    """Which editor did something to a record (created it, submitted it, reviewed it)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        on_delete=models.SET_NULL,  # the record outlives the editor's account
+        help_text=help_text,
+    )
+
+
 class Actor(models.Model):
     """A person, organization, government body or group that takes positions."""
 
@@ -230,7 +243,8 @@ class Stance(models.Model):
         max_length=10,
         choices=Status,
         default=Status.DRAFT,
-        help_text="Only published stances are shown to the public. A published stance is never deleted: "
+        help_text="Only published stances are shown to the public. A draft is submitted for review and published "
+        "when a second editor approves it (the actions above). A published stance is never deleted: "
         "retract it with a public reason, and it is listed among the corrections.",
     )
     retraction_reason = models.TextField(
@@ -240,22 +254,21 @@ class Stance(models.Model):
     )
     retracted_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="When it was retracted.")
     editor_notes = models.TextField(blank=True, help_text="Internal notes for editors. Never published.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        on_delete=models.SET_NULL,  # the record outlives the editor's account
+    # The review: one editor submits, a second approves (published) or sends it back (a draft again, with a comment).
+    submitted_by = editor_field("Who last submitted it for review.")
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it was last submitted for review."
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
+    reviewed_by = editor_field("The second editor who last approved it or sent it back.")
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="When it was last reviewed.")
+    review_comment = models.TextField(
         blank=True,
+        db_default="",  # rows written by COPY (generate_synthetic) leave it out
         editable=False,
-        related_name="+",
-        on_delete=models.SET_NULL,  # the record outlives the editor's account
+        help_text="Why the reviewer sent it back: what to change before submitting again. Never published.",
     )
+    created_by = editor_field()
+    updated_by = editor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The stance's place in its series, derived from the published stances of the series and stored by
@@ -288,7 +301,11 @@ class Stance(models.Model):
     # Who created and changed it is each history row's own account (``sources.history``): copies of
     # created_by/updated_by would point at deleted accounts; the derived series fields are not history.
     history = change_history(
-        excluded_fields=["updated_at", "created_by", "updated_by", "previous", "next_known_from", "step"]
+        # Accounts are named in history by the change's own account id (sources/history.py), never by a copied key.
+        excluded_fields=[
+            "updated_at", "created_by", "updated_by", "submitted_by", "reviewed_by", "previous", "next_known_from",
+            "step",
+        ]  # fmt: skip
     )
     objects = StanceQuerySet.as_manager()
 
@@ -341,6 +358,18 @@ class Stance(models.Model):
                 | (~models.Q(retraction_reason="") & models.Q(retracted_at__isnull=False)),
                 name="stance_retraction_has_reason_and_time",
                 violation_error_message="A retracted stance needs a public reason.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=constants.Status.IN_REVIEW) | models.Q(submitted_at__isnull=False),
+                name="stance_in_review_was_submitted",
+                violation_error_message="A stance in review needs the time it was submitted.",
+            ),
+            # The four-eyes rule: nobody approves (or sends back) their own submission. NULLs pass, as SQL's
+            # CHECK lets unknown through: a deleted account, or a stance never reviewed.
+            models.CheckConstraint(
+                condition=~models.Q(reviewed_by=models.F("submitted_by")),
+                name="stance_reviewer_is_not_submitter",
+                violation_error_message="An editor cannot review their own submission.",
             ),
             models.CheckConstraint(
                 condition=models.Q(stated_by__gte=models.F("stated_on")),
@@ -499,9 +528,11 @@ class Stance(models.Model):
         self.known_from = chronology.known_from(span, report_dates)
         self.check_retraction()
         evidence_checked_elsewhere = getattr(self, "evidence_checked_by_form", False)
-        publishing = self.status == self.Status.PUBLISHED and self.pk and not evidence_checked_elsewhere
+        publishing = self.status in constants.STATUSES_NEEDING_EVIDENCE and self.pk and not evidence_checked_elsewhere
         if publishing and not self.evidence.exists():
-            raise ValidationError({"status": "A stance needs at least one excerpt before it can be published."})
+            raise ValidationError(
+                {"status": "A stance needs at least one excerpt before it can be submitted or published."}
+            )
 
 
 class StanceEvidence(models.Model):

@@ -101,6 +101,18 @@ class StanceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PUBLISHED)
 
+    def awaiting_review_by(self, user):
+        """Stances in review that ``user`` may review: someone else submitted them, oldest submission first."""
+        return self.filter(status=Status.IN_REVIEW).exclude(submitted_by=user).order_by("submitted_at", "pk")
+
+    def sent_back_to(self, user):
+        """Drafts ``user`` submitted that a reviewer sent back with a comment, most recently reviewed first."""
+        return (
+            self.filter(status=Status.DRAFT, submitted_by=user)
+            .exclude(review_comment="")
+            .order_by("-reviewed_at", "-pk")
+        )
+
     def retracted(self):
         """Stances withdrawn in public: listed among the corrections, newest first, and nowhere else."""
         return self.filter(status=Status.RETRACTED).order_by("-retracted_at", "-pk")

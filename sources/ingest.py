@@ -42,7 +42,7 @@ class Header:
 @dataclass(frozen=True)
 class IngestResult:
     source: Source
-    action: str  # "created", "updated" or "unchanged"
+    action: str  # "created", "updated", "unchanged", or "duplicate" (the same text under another slug)
 
 
 def parse_header(text: str) -> Header:
@@ -88,33 +88,44 @@ def read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > limit:  # refused before it is read into memory
-            raise IngestError(
-                f"{path}: the file is {source_text.readable_size(size)}; a source may hold at most "
-                f"{source_text.readable_size(limit)}."
-            )
+            raise IngestError(too_large(str(path), size))
         data = path.read_bytes()
     except OSError as error:
         raise IngestError(f"{path}: cannot be read ({error.strerror or error}).") from error
+    return decode(data, name=str(path))
+
+
+def too_large(name: str, size: int) -> str:
+    limit = settings.SOURCE_TEXT_MAX_BYTES
+    return (
+        f"{name}: the file is {source_text.readable_size(size)}; a source may hold at most "
+        f"{source_text.readable_size(limit)}."
+    )
+
+
+def decode(data: bytes, *, name: str) -> str:
+    """A file's bytes as text in its canonical form, or an ``IngestError`` naming ``name`` (and the line) at
+    fault: empty, binary, not UTF-8, too large, or holding control characters."""
     if not data.strip():
-        raise IngestError(f"{path}: the file is empty.")
+        raise IngestError(f"{name}: the file is empty.")
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise IngestError(f"{path}, line {line}: the file looks binary (it contains a NUL byte).")
+        raise IngestError(f"{name}, line {line}: the file looks binary (it contains a NUL byte).")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise IngestError(
-            f"{path}, line {line}: not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})."
+            f"{name}, line {line}: not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})."
         ) from error
     try:
-        return source_text.canonical(text, max_bytes=limit)
+        return source_text.canonical(text, max_bytes=settings.SOURCE_TEXT_MAX_BYTES)
     except source_text.TextRefused as error:
-        raise IngestError(f"{path}, line {error.line}: {error}" if error.line else f"{path}: {error}") from error
+        raise IngestError(f"{name}, line {error.line}: {error}" if error.line else f"{name}: {error}") from error
 
 
-def default_slug(path: Path, header: Header) -> str:
-    base = slugify(header.title)[:80] if header.title else slugify(path.stem)
+def default_slug(name: str, header: Header) -> str:
+    base = slugify(header.title)[:80] if header.title else slugify(Path(name).stem)
     return base or "source"
 
 
@@ -126,9 +137,29 @@ def ingest_file(*, path: Path, slug: str | None = None) -> IngestResult:
     while no excerpt points into it; metadata an editor has filled in is kept.
     """
     path = Path(path)
-    text = read_text(path)
+    return store(text=read_text(path), name=str(path), filename=path.name, slug=slug)
+
+
+@transaction.atomic
+def ingest_upload(*, text: str, filename: str, slug: str | None = None) -> IngestResult:
+    """Store an uploaded or pasted article (``text`` already in canonical form, see ``decode``) as a new
+    source. The same text stored under any slug is recognised by its SHA-256 and not stored twice
+    (action "duplicate"); a slug in use by other text is refused."""
+    stored = Source.objects.without_text().filter(sha256=Source.digest(text)).first()
+    if stored is not None:
+        return IngestResult(source=stored, action="duplicate")
     header = parse_header(text)
-    slug = slug or default_slug(path, header)
+    slug = slug or default_slug(filename, header)
+    if Source.objects.filter(slug=slug).exists():
+        raise IngestError(f"{filename}: another source has the slug “{slug}”; give this one a slug of its own.")
+    return store(text=text, name=filename, filename=filename, slug=slug)
+
+
+def store(*, text: str, name: str, filename: str, slug: str | None) -> IngestResult:
+    """Store ``text`` under ``slug`` (or one made from its header or ``filename``), filling in what its header
+    says; ``name`` is how errors refer to the input."""
+    header = parse_header(text)
+    slug = slug or default_slug(filename, header)
     source = Source.objects.filter(slug=slug).first()
     if source is not None and source.sha256 == Source.digest(text):
         return IngestResult(source=source, action="unchanged")
@@ -138,18 +169,18 @@ def ingest_file(*, path: Path, slug: str | None = None) -> IngestResult:
     else:
         if source.excerpts.exists():
             raise IngestError(
-                f"{path}: its text differs from the stored source “{slug}”, and "
+                f"{name}: its text differs from the stored source “{slug}”, and "
                 f"{source.excerpts.count()} excerpt(s) point into the stored text; refusing to replace it."
             )
         action = "updated"
     source.text = text
-    source.original_filename = path.name
+    source.original_filename = filename
     for field in ("title", "byline", "publisher", "published_on"):
         if not getattr(source, field):
             setattr(source, field, getattr(header, field))
     try:
         source.full_clean()
     except ValidationError as error:
-        raise IngestError(f"{path}: {'; '.join(error.messages)}") from error
+        raise IngestError(f"{name}: {'; '.join(error.messages)}") from error
     source.save()
     return IngestResult(source=source, action=action)

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 
 def admin_links(objects: Iterable[models.Model], *, label=str) -> str:
@@ -21,8 +22,26 @@ def admin_links(objects: Iterable[models.Model], *, label=str) -> str:
     return format_html("<ul>{}</ul>", items) if items else "—"
 
 
+def field_label(model: type[models.Model], name: str, value) -> object:
+    """A stored value as an editor reads it: a choice's label rather than its code (−2 is “Strongly oppose”)."""
+    field = model._meta.get_field(name)
+    if field.choices and value is not None:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+class LabelledChanges(HistoricalRecordContextHelper):
+    """History rows that show choices by their labels, not their stored codes."""
+
+    def prepare_delta_change_value(self, change, value):
+        return field_label(self.model, change.field, super().prepare_delta_change_value(change, value))
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """Records every change with its user and time, and lists them on the History page."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LabelledChanges(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         if not request.user.has_perm("auth.change_user"):

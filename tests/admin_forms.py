@@ -60,3 +60,9 @@ def excerpt_form(source: Source, quote: str, **overrides) -> dict:
 def admin_url(obj_or_model, view: str, *args) -> str:
     opts = obj_or_model._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+def run_action(client, action: str, stances: list[Stance], *, follow=True, **extra):
+    """Run an admin action on stances chosen in the list, as the list's Run button does."""
+    data = {"action": action, "index": 0, "_selected_action": [stance.pk for stance in stances], **extra}
+    return client.post(admin_url(Stance, "changelist"), data, follow=follow)

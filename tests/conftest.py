@@ -5,6 +5,7 @@ import uuid
 import pytest
 import redis
 from django.contrib.auth.models import Group
+from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
@@ -24,12 +25,22 @@ def api_client() -> APIClient:
     return APIClient()
 
 
-@pytest.fixture
-def editor(db):
+def make_editor(**fields):
     """A staff user in the Editors group, as an editor would be set up."""
-    user = UserFactory(is_staff=True)
+    user = UserFactory(is_staff=True, **fields)
     user.groups.add(Group.objects.get(name="Editors"))
     return user
+
+
+@pytest.fixture
+def editor(db):
+    return make_editor()
+
+
+@pytest.fixture
+def reviewer(db):
+    """A second editor, who reviews what ``editor`` submits."""
+    return make_editor()
 
 
 @pytest.fixture
@@ -44,6 +55,14 @@ def seeded(db):
 def editor_client(client, editor):
     """A browser session logged into the admin as an editor."""
     client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def reviewer_client(reviewer):
+    """A second browser session, logged in as the reviewer."""
+    client = Client()
+    client.force_login(reviewer)
     return client
 
 

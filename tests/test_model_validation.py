@@ -75,7 +75,9 @@ def test_a_stance_without_excerpts_cannot_be_published():
     stance.status = Stance.Status.PUBLISHED
     with pytest.raises(ValidationError) as error:
         stance.full_clean()
-    assert error.value.message_dict["status"] == ["A stance needs at least one excerpt before it can be published."]
+    assert error.value.message_dict["status"] == [
+        "A stance needs at least one excerpt before it can be submitted or published."
+    ]
 
 
 def test_a_position_off_the_five_point_scale_is_refused():
