@@ -303,7 +303,13 @@ class Stance(models.Model):
     history = change_history(
         # Accounts are named in history by the change's own account id (sources/history.py), never by a copied key.
         excluded_fields=[
-            "updated_at", "created_by", "updated_by", "submitted_by", "reviewed_by", "previous", "next_known_from",
+            "updated_at",
+            "created_by",
+            "updated_by",
+            "submitted_by",
+            "reviewed_by",
+            "previous",
+            "next_known_from",
             "step",
         ]  # fmt: skip
     )
