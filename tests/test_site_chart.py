@@ -115,3 +115,14 @@ def test_time_ticks_are_years_over_a_long_span_and_months_over_a_short_one():
     ]  # padded past today
     assert short.x_ticks[0].label == "Sep 2025" and len(short.x_ticks) <= 8
     assert all(a.at < b.at for a, b in zip(long.x_ticks, long.x_ticks[1:], strict=False))
+
+
+def test_points_a_day_apart_are_nudged_apart_so_each_can_be_clicked_while_their_steps_keep_their_days():
+    figure = build(
+        FakeStance(1, -1, datetime.date(2025, 8, 30), datetime.date(2025, 8, 30)),
+        FakeStance(2, -1, datetime.date(2025, 8, 31), datetime.date(2025, 8, 31), step="unchanged"),
+    )
+
+    first, second = figure.marks
+    assert second.x - first.x == chart.DODGE
+    assert figure.steps[0][0][0] == first.x and figure.steps[0][1][0] < second.x

@@ -25,6 +25,7 @@ RIGHT = 24
 LEGEND_TOP = PLOT_TOP + PLOT_HEIGHT + 44
 LEGEND_ROW = 22
 MARK_RADIUS = 7
+DODGE = 2 * MARK_RADIUS + 3  # the least distance between the centres of two points on one level
 
 REVERSAL = "reversal"
 ORDER_UNKNOWN = "order_unknown"
@@ -231,10 +232,15 @@ def build(
                         f"Reversal, {after.known_from:%-d %b %Y}",
                     )
                 )
-    for stance in stances:
+    placed: dict[float, float] = {}  # the right-most point drawn so far on each level
+    for stance in sorted(stances, key=lambda s: (s.known_from, s.pk)):
         span = periods[stance.pk]
         style = STYLES.get(stance.evidence_kind, STYLES[EvidenceKind.CLAIM_BY_OTHER])
         at_x, at_y = x(stance.known_from), _y(stance.position, top, bottom)
+        # Points a day or two apart would hide one another, and a hidden point is a quote nobody can reach: a
+        # point is nudged right of its neighbour; its step and band stay on its day.
+        at_x = max(at_x, placed.get(at_y, -DODGE) + DODGE)
+        placed[at_y] = at_x
         band = None
         if span.precision != DatePrecision.DAY:
             band = (x(span.first), x(span.last + datetime.timedelta(days=1)))
