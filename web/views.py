@@ -99,7 +99,7 @@ def actor(request, slug: str):
         .for_actor(actor)
         .with_evidence()
         .with_previous()
-        .order_by("policy__name", "policy_id", "qualifier", "known_from", "stated_on", "pk")
+        .chronological()  # series after series, each in the order its stances count: a chart per policy
     )
     by_policy: dict[int, list[Stance]] = {}
     for stance in stances:
