@@ -15,7 +15,8 @@ would bury the log. The connection is retried on the next request, so the API re
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.log import log_response
 from django.views import defaults
 from drf_spectacular.utils import extend_schema
@@ -99,6 +100,21 @@ def public_exception_handler(exc, context):
 def not_found(request, *args, **kwargs):
     """Anything under /api/ that no route matches: a 404 in the public error shape."""
     raise exceptions.NotFound(f"No API endpoint at {request.path}.")
+
+
+def fallback(request, *args, **kwargs):
+    """Anything under /api/ that no route matches. A path that lacks only its trailing slash is redirected
+    there, as Django's APPEND_SLASH does for pages; anything else is ``not_found``. A plain Django view, so
+    the browsable API's breadcrumbs do not list it ("Api Root / Not Found / Stance List")."""
+    if not request.path.endswith("/") and request.method in ("GET", "HEAD"):
+        try:
+            match = resolve(f"{request.path_info}/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not fallback:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{request.path}/" + (f"?{query}" if query else ""))
+    return not_found(request, *args, **kwargs)
 
 
 def server_error(request):

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from . import views
-from .errors import not_found
+from .errors import fallback
 from .feeds import CorrectionsFeed
 from .health import HealthView
 from .root import APIRootView
@@ -57,5 +57,5 @@ urlpatterns = [
     ),
     *router.urls,
     # Any character, line breaks included ("." would miss them): a path with %0A is the API's 404 as well.
-    re_path(r"^[\s\S]*$", not_found),
+    re_path(r"^[\s\S]*$", fallback),
 ]

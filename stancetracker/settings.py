@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "sources",
     "positions",
     "api",
+    "web",
 ]
 
 MIDDLEWARE = [
