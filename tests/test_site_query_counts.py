@@ -15,15 +15,16 @@ pytestmark = pytest.mark.django_db
 SERIES = "actors/target/policies/policy-0"
 # Each page with its queries: the object looked up, then one per list or prefetch it prints (stances, their
 # excerpts with sources, the actor's roles twice: its own and each stance's capacity; a policy's children and its
-# shifts); the home page's four counts and four lists; a search's three lists (two more estimates on PostgreSQL).
+# shifts; and where shifts or steps are shown, the stance before each, read for the page); the home page's four
+# counts and four lists; a search's three lists (two more estimates on PostgreSQL).
 PAGES = [
-    ("/", 8),
+    ("/", 9),
     ("/search/?q=said", 5 if POSTGRESQL else 3),
-    ("/actors/target/", 5),
-    ("/policies/policy-0/?as_of=2025-06-01", 6),
+    ("/actors/target/", 6),
+    ("/policies/policy-0/?as_of=2025-06-01", 7),
     ("/sources/known-source/", 3),
-    ("/shifts/", 2),
-    ("/shifts/feed/", 1),
+    ("/shifts/", 3),
+    ("/shifts/feed/", 2),
     ("/corrections/", 1),
     (f"/embed/{SERIES}/", 5),
     (f"/{SERIES}/chart.svg", 5),
