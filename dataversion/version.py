@@ -22,7 +22,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, connections, router, transaction
+from django.db import DatabaseError, connections, router
 
 from .models import ROW_ID, DataVersion
 
@@ -91,17 +91,20 @@ _pending = threading.local()
 
 def changed(*, using: str = "default") -> None:
     """Say that the transaction on ``using`` wrote: the generation advances when it commits (at once outside
-    a transaction). ``watch_writes`` calls it for every statement; call it after writing through a path no
+    a transaction). ``watch_writes`` does it for every statement; call it after writing through a path no
     cursor sees, such as PostgreSQL's COPY."""
+    _wrote(connections[using])
+
+
+def _wrote(connection) -> None:
     batches = _pending.__dict__.setdefault("batches", {})
-    batch = batches.get(using)
+    batch = batches.get(connection.alias)
     if batch is None or batch.done:  # a rolled-back transaction leaves its batch for the next one
-        batch = batches[using] = _Batch()
-    connection = connections[using]
+        batch = batches[connection.alias] = _Batch()
     if not connection.in_atomic_block and not connection.get_autocommit():
         advance()  # managed by hand: the commit is not ours to see; the recheck interval covers the rest
         return
-    transaction.on_commit(partial(_committed, batch), using=using)
+    connection.on_commit(partial(_committed, batch))
 
 
 def _committed(batch: _Batch) -> None:
@@ -115,5 +118,5 @@ def watch_writes(execute, sql, params, many, context):
     ``changed()``."""
     result = execute(sql, params, many, context)
     if not (isinstance(sql, str) and sql[:64].lstrip()[:10].upper().startswith(READS)):
-        changed(using=context["connection"].alias)
+        _wrote(context["connection"])
     return result

@@ -153,14 +153,14 @@ DATA_VERSION_APPS = ["sources", "positions"]
 DATA_VERSION_CACHE = "default"
 # Seconds the cache's copy of the version is trusted before it is read again from the database: the longest a
 # write made outside this app (psql, another program) goes unnoticed. Writes through the app are seen at once.
-DATA_VERSION_RECHECK_SECONDS = int(os.environ.get("DJANGO_DATA_VERSION_RECHECK_SECONDS", "5"))
+DATA_VERSION_RECHECK_SECONDS = int(os.environ.get("DJANGO_DATA_VERSION_RECHECK_SECONDS") or "5")
 # Whole public responses kept in the cache by URL, format and data version (0: none). On by default only with a
 # shared cache: a per-process copy would cost every worker its memory for the same responses.
 RESPONSE_CACHE_SECONDS = int(
-    os.environ.get("DJANGO_RESPONSE_CACHE_SECONDS", "600" if os.environ.get("DJANGO_CACHE_URL") else "0")
+    os.environ.get("DJANGO_RESPONSE_CACHE_SECONDS") or ("600" if os.environ.get("DJANGO_CACHE_URL") else "0")
 )
 # Larger responses (a 500-row CSV page) are served but not kept.
-RESPONSE_CACHE_MAX_BYTES = int(os.environ.get("DJANGO_RESPONSE_CACHE_MAX_BYTES", str(1024 * 1024)))
+RESPONSE_CACHE_MAX_BYTES = int(os.environ.get("DJANGO_RESPONSE_CACHE_MAX_BYTES") or str(1024 * 1024))
 # Names this build of the code in cache keys and ETags, so that a deploy never serves a response of the previous
 # code; by default a digest of the project's source files, computed at start.
 RELEASE = os.environ.get("DJANGO_RELEASE", "")
