@@ -191,3 +191,29 @@ def test_a_stance_created_by_the_orm_changes_the_etag(api_client, seeded):
     after = get(api_client, "/api/stances/", before["ETag"])
     assert after.status_code == 200
     assert "A new published stance" in [row["summary"] for row in after.json()["results"]]
+
+
+def test_a_version_read_just_before_a_commit_is_never_mirrored_as_current(seeded):
+    """A request reads the generation and then the table; a writer commits in between and advances the
+    generation; the request then mirrors what it read. Only the generation it read holds that old version."""
+    from dataversion.version import GENERATION_KEY, current, read_token
+
+    current()  # the cache now has a generation
+    read_generation = cache.get(GENERATION_KEY)
+    old = read_token()
+    Actor.objects.filter(slug="zohran-mamdani").update(name="Zohran K. Mamdani")  # commits, advances
+    cache.set(f"dataversion:token:{read_generation}", old)  # the late write of the racing request
+
+    assert current() == read_token() != old
+
+
+def test_a_new_release_changes_every_etag(api_client, seeded, settings):
+    from stancetracker.conditional import release
+
+    before = get(api_client, ACTOR)["ETag"]
+    settings.RELEASE = "next-release"
+    release.cache_clear()
+    try:
+        assert get(api_client, ACTOR, before).status_code == 200
+    finally:
+        release.cache_clear()
