@@ -99,9 +99,11 @@ class ConditionalGetMiddleware:
         version = current()
         if version is not None:
             etag = etag_for(request, version)
-            answer = get_conditional_response(request, etag=etag, response=tag(HttpResponse(), etag))
-            if answer.status_code == 304:
-                return answer
+            # "If-None-Match: *" asks whether the resource exists, which only the view can tell.
+            if request.headers.get("If-None-Match", "").strip() != "*":
+                answer = get_conditional_response(request, etag=etag, response=tag(HttpResponse(), etag))
+                if answer.status_code == 304:
+                    return answer
             if settings.RESPONSE_CACHE_SECONDS and (stored := cache.get(f"response:{etag}")) is not None:
                 status, headers, content = stored
                 return HttpResponse(content, status=status, headers=headers)

@@ -217,3 +217,9 @@ def test_a_new_release_changes_every_etag(api_client, seeded, settings):
         assert get(api_client, ACTOR, before).status_code == 200
     finally:
         release.cache_clear()
+
+
+def test_if_none_match_any_on_a_missing_object_is_still_a_404(api_client, seeded):
+    get(api_client, ACTOR)
+    assert get(api_client, "/api/actors/nobody/", "*").status_code == 404
+    assert get(api_client, ACTOR, "*").status_code == 304
