@@ -10,12 +10,13 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
+from django.db.models import F
+from django.db.models.functions import Abs
 from django.utils import timezone
 
-from positions.chronology import counts_within, order_key
 from positions.constants import EARLIEST_STANCE_DATE
 from positions.models import Actor, Policy, Stance
-from positions.timeline import Shift, ShiftKind
+from positions.timeline import ShiftKind
 from sources.models import Source
 
 
@@ -49,6 +50,8 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
+        # A foreign key's values never duplicate rows: DISTINCT would only keep PostgreSQL off its indexes.
+        kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
 
     def get_filter_predicate(self, value):
@@ -172,8 +175,8 @@ class PositionFilter(SeriesFilter):
     )
     ordering = StableOrderingFilter(
         fields=(
-            ("actor__name", "actor"),
-            ("policy__name", "policy"),
+            ("actor_name", "actor"),
+            ("policy_name", "policy"),
             ("known_from", "known_from"),
             ("stated_on", "stated_on"),
             ("position", "position"),
@@ -195,23 +198,42 @@ class PositionFilter(SeriesFilter):
         return queryset  # applied first, in filter_queryset
 
 
+def _by_magnitude(queryset):
+    return queryset.annotate(magnitude=Abs(F("position") - F("previous__position")))
+
+
+NEWEST_FIRST = ("-known_from", "-stated_on", "-pk")
+SHIFT_ORDERINGS = {
+    "known_from": lambda shifts: shifts.order_by("known_from", "stated_on", "pk"),
+    "-known_from": lambda shifts: shifts.order_by(*NEWEST_FIRST),
+    "magnitude": lambda shifts: _by_magnitude(shifts).order_by("magnitude", *NEWEST_FIRST),
+    "-magnitude": lambda shifts: _by_magnitude(shifts).order_by("-magnitude", *NEWEST_FIRST),
+}
+
+
 class ShiftFilter(SeriesFilter):
-    """Selects the series by actor, policy and topic in the database; kind and dates apply to the shifts."""
+    """Selects shifts by the series they are in, their kind and the day they count from (the day their later
+    stance does). Each shift is stored as its later stance (``positions.steps``), so these are row filters."""
 
     kind = django_filters.MultipleChoiceFilter(
+        field_name="step",
         choices=[(kind.value, kind.value) for kind in ShiftKind],
-        method="keep_queryset",
+        distinct=False,
         help_text="reversal, softening or hardening; repeat for several.",
     )
     stated_after = IsoDateFilter(
-        method="keep_queryset", help_text="Shifts that count from this day or later (YYYY-MM-DD): see known_from."
+        field_name="known_from",
+        lookup_expr="gte",
+        help_text="Shifts that count from this day or later (YYYY-MM-DD): see known_from.",
     )
     stated_before = IsoDateFilter(
-        method="keep_queryset", help_text="Shifts that count by the end of this day (YYYY-MM-DD): see known_from."
+        field_name="known_from",
+        lookup_expr="lte",
+        help_text="Shifts that count by the end of this day (YYYY-MM-DD): see known_from.",
     )
     ordering = django_filters.ChoiceFilter(
-        choices=[(choice, choice) for choice in ("known_from", "-known_from", "magnitude", "-magnitude")],
-        method="keep_queryset",
+        choices=[(choice, choice) for choice in SHIFT_ORDERINGS],
+        method="order_shifts",
         help_text="By the day the shift counts from or by how far the position moved. Default: -known_from.",
     )
 
@@ -219,25 +241,14 @@ class ShiftFilter(SeriesFilter):
         model = Stance
         fields = []
 
-    def keep_queryset(self, queryset, name, value):
-        # A shift spans two stances: dropping stances by date or kind would invent or hide shifts, so
-        # these parameters are applied to the computed shifts (``filter_shifts``), not to the stances.
-        return queryset
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return queryset if self.form.cleaned_data.get("ordering") else self.order_shifts(queryset, "", "-known_from")
 
-    def filter_shifts(self, shifts: list[Shift]) -> list[Shift]:
-        data = self.form.cleaned_data
-        after: datetime.date | None = data.get("stated_after")
-        before: datetime.date | None = data.get("stated_before")
-        kinds = set(data.get("kind") or ShiftKind)
-        # A shift counts from the day its later stance does (``positions.chronology``).
-        selected = [shift for shift in shifts if shift.kind in kinds and counts_within(shift.after, after, before)]
-        ordering = data.get("ordering") or "-known_from"
-        descending = ordering.startswith("-")
-        # Newest first within equal magnitudes; the series order of the later stance breaks ties between dates.
-        selected.sort(key=lambda s: order_key(s.after), reverse=descending or "magnitude" in ordering)
-        if ordering.lstrip("-") == "magnitude":
-            selected.sort(key=lambda s: s.magnitude, reverse=descending)
-        return selected
+    def order_shifts(self, queryset, name, ordering):
+        # Newest first within equal magnitudes: the series order of the later stance (``chronology.order_key``)
+        # breaks ties.
+        return SHIFT_ORDERINGS[ordering](queryset)
 
 
 class ActorTimelineFilter(TopicMixin, django_filters.FilterSet):

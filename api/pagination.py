@@ -36,8 +36,9 @@ class PublicPageNumberPagination(PageSizeMixin, PageNumberPagination):
             raise
 
 
-class StanceCursorPagination(PageSizeMixin, CursorPagination):
-    """``?cursor=…``: stable, fast pages however deep, in the order the FilterSet's ``ordering`` chose."""
+class PublicCursorPagination(PageSizeMixin, CursorPagination):
+    """``?cursor=…``: stable, fast pages however deep, in the order the FilterSet's ``ordering`` chose. For the
+    lists that grow with the stances (stances, positions, shifts): no exact count, which would read them all."""
 
     ordering = ("-stated_on", "-pk")
 
@@ -46,6 +47,9 @@ class StanceCursorPagination(PageSizeMixin, CursorPagination):
         return tuple(queryset.query.order_by) or self.ordering
 
     def paginate_queryset(self, queryset, request, view=None):
+        if "page" in request.query_params:
+            # A page number would otherwise be ignored, and the first page served as if it were that page.
+            raise ValidationError({"page": ["This list is paged by cursor: follow the next and previous links."]})
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound as error:

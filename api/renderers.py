@@ -1,6 +1,24 @@
 """CSV for spreadsheet users: one flat row per item of a JSON list, columns chosen by the view."""
 
+import orjson
+from rest_framework.renderers import JSONRenderer
 from rest_framework_csv.renderers import CSVRenderer
+
+
+class FastJSONRenderer(JSONRenderer):
+    """DRF's JSON, written by orjson: the same compact UTF-8 bytes for the data the serializers produce, several
+    times faster on large pages. A client asking for indented JSON (``Accept: application/json; indent=4``) gets
+    DRF's own rendering."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if self.get_indent(accepted_media_type or "", renderer_context or {}) is not None:
+            return super().render(data, accepted_media_type, renderer_context)
+        try:
+            return orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_DATETIME, default=self.encoder_class().default)
+        except TypeError:  # a value orjson cannot write, e.g. an integer beyond 64 bits
+            return super().render(data, accepted_media_type, renderer_context)
 
 
 def pluck(item, path: str):

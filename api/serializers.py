@@ -11,6 +11,8 @@ from positions.models import Actor, Policy, Role, Stance
 from positions.timeline import ShiftKind, StepChange
 from sources.models import Excerpt, Source
 
+from . import rows
+
 
 class ActorRefSerializer(serializers.ModelSerializer):
     class Meta:
@@ -49,11 +51,15 @@ class RoleSerializer(serializers.ModelSerializer):
 
 
 class StanceSerializer(serializers.ModelSerializer):
-    """One published stance with its evidence."""
+    """One published stance with its evidence.
+
+    The fields document the JSON; ``api.rows.stance`` writes it (the fields of subclasses that it does not know are
+    written by their DRF fields).
+    """
 
     actor = ActorRefSerializer()
     policy = PolicyRefSerializer()
-    position_label = serializers.CharField(source="get_position_display")
+    position_label = serializers.CharField()
     stated_on = serializers.DateField(help_text="The first day the stance may have been taken.")
     stated_by = serializers.DateField(help_text="The last day the stance may have been taken.")
     stated_on_display = serializers.CharField(help_text="The date as precisely as it is known, e.g. June 2020.")
@@ -61,7 +67,7 @@ class StanceSerializer(serializers.ModelSerializer):
         help_text="The day the stance counts from in snapshots, timelines and shifts: the end of its period, or "
         "the publication date of the earliest dated source reporting it, whichever is first."
     )
-    evidence_kind_label = serializers.CharField(source="get_evidence_kind_display")
+    evidence_kind_label = serializers.CharField()
     capacity = RoleSerializer(
         many=True, help_text="The actor's roles at the time the stance was taken (any time in its period)."
     )
@@ -87,6 +93,17 @@ class StanceSerializer(serializers.ModelSerializer):
             "capacity",
             "excerpts",
         ]
+
+    def to_representation(self, instance) -> dict:
+        known = rows.stance(instance)
+        data = {}
+        for name, field in self.fields.items():
+            if name in known:
+                data[name] = known[name]
+            else:
+                value = field.get_attribute(instance)
+                data[name] = None if value is None else field.to_representation(value)
+        return data
 
 
 class StanceChangeSerializer(serializers.Serializer):
@@ -160,7 +177,7 @@ class LatestPositionSerializer(serializers.ModelSerializer):
 
     stance = serializers.IntegerField(source="pk", help_text="Id of the stance, at /api/stances/{id}/.")
     policy = PolicyRefSerializer()
-    position_label = serializers.CharField(source="get_position_display")
+    position_label = serializers.CharField()
 
     class Meta:
         model = Stance
@@ -181,7 +198,9 @@ class LatestPositionSerializer(serializers.ModelSerializer):
 class ActorSerializer(serializers.ModelSerializer):
     parent = ActorRefSerializer(allow_null=True)
     roles = RoleSerializer(many=True)
-    latest_positions = LatestPositionSerializer(many=True)
+    latest_positions = serializers.SerializerMethodField(
+        help_text="The actor's position in each series today: its latest published stance that counts by now."
+    )
     published_stance_count = serializers.IntegerField()
 
     class Meta:
@@ -198,6 +217,11 @@ class ActorSerializer(serializers.ModelSerializer):
             "latest_positions",
         ]
 
+    @extend_schema_field(LatestPositionSerializer(many=True))
+    def get_latest_positions(self, actor: Actor) -> list[dict]:
+        # Read by the view for the whole page in one query (``latest_position_rows``).
+        return [rows.latest_position(row) for row in self.context["latest_positions"].get(actor.pk, [])]
+
 
 class PolicySerializer(serializers.ModelSerializer):
     parent = PolicyRefSerializer(allow_null=True, help_text="The broader topic, if any.")
@@ -210,19 +234,20 @@ class PolicySerializer(serializers.ModelSerializer):
 
 
 class PublicExcerptSerializer(serializers.ModelSerializer):
+    """The shape of a source's excerpt (documentation: ``SourceSerializer.get_excerpts`` writes the rows)."""
+
     stances = serializers.SerializerMethodField(help_text="Ids of the published stances this quote backs.")
 
     class Meta:
         model = Excerpt
         fields = ["quote", "start", "end", "stances"]
 
-    def get_stances(self, excerpt: Excerpt) -> list[int]:
-        # Filled by the view's queryset (``published_excerpts``).
-        return [link.stance_id for link in excerpt.published_evidence]
+    def get_stances(self, excerpt) -> list[int]:
+        return excerpt["stances"]
 
 
 class SourceSerializer(serializers.ModelSerializer):
-    excerpts = PublicExcerptSerializer(many=True, help_text="Quotes that back published stances.")
+    excerpts = serializers.SerializerMethodField(help_text="Quotes that back published stances, in text order.")
     supplied_by_desk = serializers.ListField(
         source="supplied_fields",
         child=serializers.CharField(),
@@ -232,6 +257,12 @@ class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = ["slug", "title", "publisher", "byline", "published_on", "url", "supplied_by_desk", "note", "excerpts"]
+
+    @extend_schema_field(PublicExcerptSerializer(many=True))
+    def get_excerpts(self, source: Source) -> list[dict]:
+        # Read by the view for the whole page in one query of plain rows (``published_excerpt_rows``): a page of
+        # sources carries about a thousand quotes, and model instances and DRF fields for each dominated its time.
+        return [rows.source_excerpt(row) for row in self.context["published_excerpts"].get(source.pk, [])]
 
 
 class SourceDetailSerializer(SourceSerializer):

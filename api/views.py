@@ -5,18 +5,17 @@ Every view refuses writes (only GET, HEAD and OPTIONS are routed), answers error
 (``PublicAPIMixin``).
 """
 
-from dataclasses import replace
-
 from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, viewsets
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 
 from positions import timeline
 from positions.models import Actor, Policy, Stance, StanceEvidence
+from positions.timeline import Shift, ShiftKind
 from sources.models import Source
 from stancetracker.db import read_snapshot
 
@@ -30,9 +29,9 @@ from .filters import (
     SourceFilter,
     StanceFilter,
 )
-from .pagination import StanceCursorPagination
+from .pagination import PublicCursorPagination
 from .parameters import QueryParameterRulesMixin
-from .renderers import FlatCSVRenderer
+from .renderers import FastJSONRenderer, FlatCSVRenderer
 from .serializers import (
     ActorSerializer,
     CorrectionSerializer,
@@ -89,7 +88,7 @@ class PublicAPIMixin(QueryParameterRulesMixin):
 class CSVMixin:
     """Adds ``?format=csv``: flat columns declared in ``csv_columns``."""
 
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, FlatCSVRenderer]
+    renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer, FlatCSVRenderer]
     csv_columns: dict[str, str] = {}
 
 
@@ -102,15 +101,17 @@ class ActorViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Actor.objects.all()
 
     def get_queryset(self):
-        # Roles and latest positions are printed for every actor: two prefetch queries, not two per actor.
-        # Built per request: "latest" means as of today, the same day /api/positions/ uses by default.
-        return (
-            Actor.objects.select_related("parent")
-            .with_roles()
-            .with_latest_positions()
-            .with_published_stance_count()
-            .order_by("name", "pk")
-        )
+        # Roles are printed for every actor: one prefetch query, not one per actor.
+        return Actor.objects.select_related("parent").with_roles().with_published_stance_count().order_by("name", "pk")
+
+    def get_serializer(self, *args, **kwargs):
+        if args:
+            # Latest positions of the page's actors in one query of plain rows. Per request: "latest" means as of
+            # today, the same day /api/positions/ uses by default.
+            actors = args[0] if kwargs.get("many") else [args[0]]
+            rows = Stance.objects.latest_position_rows([actor.pk for actor in actors])
+            kwargs["context"] = {**self.get_serializer_context(), "latest_positions": rows}
+        return super().get_serializer(*args, **kwargs)
 
 
 class PolicyViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
@@ -130,13 +131,18 @@ class SourceViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = SourceFilter
 
     def get_queryset(self):
-        # Excerpts and the ids of the published stances they back: two prefetch queries per page, not
-        # two per source. Lists leave out the full text, which only the detail view prints.
-        # Undated sources last on every database (PostgreSQL would put NULLs first when descending).
-        sources = Source.objects.prefetch_related(StanceEvidence.objects.published_excerpts_prefetch()).order_by(
-            F("published_on").desc(nulls_last=True), "slug"
-        )
+        # Lists leave out the full text, which only the detail view prints. Undated sources last on every
+        # database (PostgreSQL would put NULLs first when descending).
+        sources = Source.objects.order_by(F("published_on").desc(nulls_last=True), "slug")
         return sources if self.action == "retrieve" else sources.without_text()
+
+    def get_serializer(self, *args, **kwargs):
+        if args:
+            # The page's excerpts and the ids of the published stances they back: one query, not two per source.
+            sources = args[0] if kwargs.get("many") else [args[0]]
+            rows = StanceEvidence.objects.published_excerpt_rows([source.pk for source in sources])
+            kwargs["context"] = {**self.get_serializer_context(), "published_excerpts": rows}
+        return super().get_serializer(*args, **kwargs)
 
     def get_serializer_class(self):
         return SourceDetailSerializer if self.action == "retrieve" else SourceSerializer
@@ -147,7 +153,7 @@ class StanceViewSet(PublicAPIMixin, CSVMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = StanceSerializer
     filterset_class = StanceFilter
-    pagination_class = StanceCursorPagination
+    pagination_class = PublicCursorPagination
     csv_columns = STANCE_CSV_COLUMNS
     # Actor and policy joined; excerpts and their sources in one prefetch query for the whole page.
     queryset = Stance.objects.published().with_evidence().order_by("-known_from", "-pk")
@@ -175,15 +181,13 @@ class TimelineMixin:
             return Stance.objects.none()
         owner = get_object_or_404(self.series_owner, slug=self.kwargs["slug"])
         stances = Stance.objects.published().filter(**{self.series_owner._meta.model_name: owner})
-        # Excerpts and their sources are printed for every entry: fetched in one query, not N.
-        return stances.with_evidence().chronological()
+        # Excerpts and their sources are printed for every entry: fetched in one query, not N. The step before
+        # each entry is stored with it (``positions.steps``), even when it is on another page: joined.
+        return stances.with_evidence().with_previous().chronological()
 
     def get_serializer(self, *args, **kwargs):
         if args and kwargs.get("many"):
-            # One query for the whole page: every stance of the page's series, even those on other
-            # pages, so the first entry of a page still knows the step before it.
-            points = Stance.objects.published().in_series_of(args[0])
-            steps = {step.stance.pk: step for step in timeline.steps(points)}
+            steps = {stance.pk: timeline.Step(stance, stance.previous) for stance in args[0]}
             kwargs["context"] = {**self.get_serializer_context(), "steps": steps}
         return super().get_serializer(*args, **kwargs)
 
@@ -208,12 +212,15 @@ class PositionListView(PublicAPIMixin, CSVMixin, generics.ListAPIView):
 
     serializer_class = StanceSerializer
     filterset_class = PositionFilter
+    pagination_class = PublicCursorPagination
     csv_columns = STANCE_CSV_COLUMNS
-    # Evidence for every row of the page in one prefetch query.
+    # Evidence for every row of the page in one prefetch query. The names are annotated, so a cursor can hold
+    # the position of a page in the name order.
     queryset = (
         Stance.objects.published()
         .with_evidence()
-        .order_by("actor__name", "actor_id", "policy__name", "policy_id", "qualifier", "pk")
+        .annotate(actor_name=F("actor__name"), policy_name=F("policy__name"))
+        .order_by("actor_name", "actor_id", "policy_name", "policy_id", "qualifier", "pk")
     )
 
 
@@ -222,8 +229,9 @@ class ShiftListView(PublicAPIMixin, CSVMixin, generics.GenericAPIView):
 
     serializer_class = ShiftSerializer
     filterset_class = ShiftFilter
+    pagination_class = PublicCursorPagination
     filter_backends = [DjangoFilterBackend]
-    queryset = Stance.objects.published()
+    queryset = Stance.objects.shifts()
     csv_columns = {
         "actor": "actor.slug",
         "actor_name": "actor.name",
@@ -255,12 +263,11 @@ class ShiftListView(PublicAPIMixin, CSVMixin, generics.GenericAPIView):
         filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
-        # Shifts are computed from light rows of every selected series (one query) ...
-        found = filterset.filter_shifts(timeline.shifts(filterset.qs.series_points()))
-        page = self.paginate_queryset(found)
-        # ... and only the page's stances are loaded with their evidence (two more queries), from the same
-        # snapshot: every id is there.
-        ids = {stance.pk for shift in page for stance in (shift.before, shift.after)}
+        # Each shift is stored as its later stance (``positions.steps``): a page of them is a page of rows ...
+        page = self.paginate_queryset(filterset.qs)
+        # ... and both ends of the page's shifts are loaded with their evidence (three more queries), from the
+        # same snapshot: every id is there.
+        ids = {stance.pk for stance in page} | {stance.previous_id for stance in page}
         full = Stance.objects.published().filter(pk__in=ids).with_evidence().in_bulk()
-        shifts = [replace(shift, before=full[shift.before.pk], after=full[shift.after.pk]) for shift in page]
+        shifts = [Shift(full[stance.previous_id], full[stance.pk], ShiftKind(stance.step)) for stance in page]
         return self.get_paginated_response(self.get_serializer(shifts, many=True).data)

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 def _sync_editors_group(sender, using="default", **kwargs) -> None:
@@ -19,6 +19,14 @@ def _source_saved(sender, instance, created: bool, raw: bool = False, **kwargs) 
         stance.refresh_known_from(reason=f"Source “{instance.slug}” changed its publication date")
 
 
+def _stance_deleted(sender, instance, using: str, **kwargs) -> None:
+    # One stance gone (a draft: published stances are retracted, not deleted), its series placed again. Sent for
+    # ``QuerySet.delete()`` too, which bypasses ``Stance.delete()``.
+    from . import steps
+
+    steps.place([instance.series_key], using=using)
+
+
 class PositionsConfig(AppConfig):
     name = "positions"
     verbose_name = "Actors, policies and stances"
@@ -28,3 +36,4 @@ class PositionsConfig(AppConfig):
         # installed first) and after the sources app's, which comes before this one.
         post_migrate.connect(_sync_editors_group, sender=self, dispatch_uid="positions.sync_editors_group")
         post_save.connect(_source_saved, sender="sources.Source", dispatch_uid="positions.source_saved")
+        post_delete.connect(_stance_deleted, sender="positions.Stance", dispatch_uid="positions.stance_deleted")

@@ -5,14 +5,17 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, router, transaction
+from django.db.models import F
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from sources.models import Excerpt, Source
 
-from . import chronology, constants
+from . import chronology, constants, steps
+from .chronology import SERIES_FIELDS
 from .querysets import ActorQuerySet, EvidenceQuerySet, PolicyQuerySet, StanceQuerySet
+from .timeline import SHIFT_STEPS, StepChange
 
 wikidata_id_validator = RegexValidator(
     r"^Q[1-9][0-9]*$", "A Wikidata ID is a Q followed by digits, e.g. Q123 (no leading zero)."
@@ -62,6 +65,8 @@ class Actor(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Lists and snapshots go actor by actor in name order: an index walks them without sorting them all.
+        indexes = [models.Index(fields=["name", "id"], name="actor_name_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["wikidata_id"], condition=~models.Q(wikidata_id=""), name="unique_actor_wikidata_id"
@@ -143,6 +148,7 @@ class Policy(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["name", "id"], name="policy_name_order")]
         verbose_name_plural = "policies"
 
     def __str__(self) -> str:
@@ -151,6 +157,13 @@ class Policy(models.Model):
     def clean(self) -> None:
         super().clean()
         refuse_cycle(self, "A policy")
+
+
+def lock_series_of_actors(actor_ids, *, using: str) -> None:
+    """Writes to the series of these actors wait for each other until their transaction ends (row locks on
+    PostgreSQL; SQLite writes one at a time anyway): two editors publishing in one series at once each see
+    the other's stance when the series is placed (``positions.steps``)."""
+    list(Actor.objects.using(using).select_for_update().filter(pk__in=actor_ids).order_by("pk").values_list("pk"))
 
 
 class Stance(models.Model):
@@ -245,8 +258,34 @@ class Stance(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The stance's place in its series, derived from the published stances of the series and stored by
+    # ``positions.steps`` in the transaction of every write: empty unless published.
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        on_delete=models.SET_NULL,
+        help_text="The published stance before this one in its series.",
+    )
+    next_known_from = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The day the next published stance of its series counts from: until then, this one stands.",
+    )
+    step = models.CharField(
+        max_length=13,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        choices=[(change.value, change.value.replace("_", " ")) for change in StepChange],
+        help_text="How this stance changes its series' position (positions.timeline).",
+    )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "previous", "next_known_from", "step"])
     objects = StanceQuerySet.as_manager()
 
     class Meta:
@@ -258,6 +297,16 @@ class Stance(models.Model):
             ),
             models.Index(fields=["policy", "known_from"], name="stance_policy_known"),
             models.Index(fields=["status", "known_from"], name="stance_status_known"),
+            # Stances by policy, newest first: /api/stances/?policy=…
+            models.Index(F("policy"), F("known_from").desc(), F("id").desc(), name="stance_policy_newest"),
+            # Shifts, newest first, without reading the stances that are not shifts.
+            models.Index(
+                F("known_from").desc(),
+                F("stated_on").desc(),
+                F("id").desc(),
+                name="stance_shifts_newest",
+                condition=models.Q(status=constants.Status.PUBLISHED, step__in=SHIFT_STEPS),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -331,7 +380,24 @@ class Stance(models.Model):
         span = self.period
         self.stated_on, self.stated_by = span.first, span.last
         self.known_from = chronology.known_from(span, self.report_dates())
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            series = {self.series_key, getattr(self, "_loaded_series", None) or self.series_key}
+            lock_series_of_actors({actor_id for actor_id, _, _ in series}, using=using)
+            super().save(*args, **kwargs)
+            steps.place(series, using=using)
+        self._loaded_series = self.series_key
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The series the stance was in when loaded: a save that moves it re-places both series.
+        instance._loaded_series = instance.series_key if set(SERIES_FIELDS) <= set(field_names) else None
+        return instance
+
+    @property
+    def series_key(self) -> tuple[int, int, str]:
+        return chronology.series_key(self)
 
     @property
     def period(self) -> chronology.Period:
@@ -343,6 +409,15 @@ class Stance(models.Model):
         """The actor's roles held when the stance was taken (any time from its first day to the day it is
         known from), so a reader knows in what capacity it was taken. Uses the actor's prefetched roles."""
         return [role for role in self.actor.roles.all() if role.was_held_during(self.stated_on, self.known_from)]
+
+    @property
+    def position_label(self) -> str:
+        """The position in words, e.g. “strongly oppose”."""
+        return self.get_position_display()
+
+    @property
+    def evidence_kind_label(self) -> str:
+        return self.get_evidence_kind_display()
 
     @property
     def stated_on_display(self) -> str:

@@ -2,15 +2,41 @@
 when a stance counts are ``positions.chronology``'s, spelled here in SQL."""
 
 import datetime
+import json
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections, models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .chronology import ORDER_FIELDS, SERIES_FIELDS
+from .chronology import ORDER_FIELDS
 from .constants import Status
+from .timeline import SHIFT_STEPS
 
 PUBLISHED = Status.PUBLISHED
+# What a brief "latest position" shows (``StanceQuerySet.latest_position_rows``).
+LATEST_POSITION_FIELDS = (
+    "pk", "actor_id", "policy__slug", "policy__name", "qualifier", "position", "stated_on", "stated_by",
+    "date_precision", "known_from", "summary",
+)  # fmt: skip
+
+# From how many estimated matches a text search treats its words as common (``StanceQuerySet.search``).
+SEARCH_COMMON_MATCHES = 20_000
+
+
+def _estimated_rows(queryset) -> int:
+    """How many rows PostgreSQL's planner expects ``queryset`` to give: one EXPLAIN, no row read."""
+    return json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"]
+
+
+def _published_stance_count(owner: str) -> models.Subquery:
+    # A count per row of the page, by index, rather than a join and GROUP BY over every stance; and one that
+    # ``QuerySet.count()`` leaves out, so counting the list does not count the stances too.
+    from .models import Stance
+
+    stances = Stance.objects.published().filter(**{owner: models.OuterRef("pk")}).order_by()
+    counted = stances.values(owner).annotate(count=models.Count("pk")).values("count")
+    return Coalesce(models.Subquery(counted, output_field=models.IntegerField()), 0)
 
 
 class ActorQuerySet(models.QuerySet):
@@ -19,9 +45,7 @@ class ActorQuerySet(models.QuerySet):
 
     def with_published_stance_count(self):
         """Annotate ``published_stance_count``: drafts are never counted."""
-        return self.annotate(
-            published_stance_count=models.Count("stances", filter=models.Q(stances__status=PUBLISHED), distinct=True)
-        )
+        return self.annotate(published_stance_count=_published_stance_count(self.model._meta.model_name))
 
     def with_roles(self):
         """Every role with its organization, in one more query."""
@@ -61,9 +85,7 @@ class PolicyQuerySet(models.QuerySet):
 
     def with_published_stance_count(self):
         """Annotate ``published_stance_count``: drafts are never counted."""
-        return self.annotate(
-            published_stance_count=models.Count("stances", filter=models.Q(stances__status=PUBLISHED), distinct=True)
-        )
+        return self.annotate(published_stance_count=_published_stance_count(self.model._meta.model_name))
 
     def with_family(self):
         """Parent topic and children, in one more query."""
@@ -95,30 +117,37 @@ class StanceQuerySet(models.QuerySet):
         return self.filter(known_from__gte=day)
 
     def search(self, text: str):
-        """Stances whose summary or one of whose excerpts matches ``text``.
+        """Stances whose summary or one of whose excerpts matches ``text``, in this queryset's order.
 
-        Full-text search (English stemming, web-search syntax) on PostgreSQL; a case-insensitive
-        substring match elsewhere, which is enough for SQLite in development.
+        Full-text search (English stemming, web-search syntax) on PostgreSQL; a case-insensitive substring
+        match elsewhere, which is enough for SQLite in development.
+
+        On PostgreSQL, how the matches are found depends on how many there are, as the planner estimates them
+        from its statistics (no rows read): a few thousand are collected through the full-text indexes of
+        summaries and of quotes, as one union; a word found in tens of thousands of records (``police`` in a
+        large dataset) is common enough for a page of matches to come soon in the list's order, so the rows are
+        tested one by one down the order's index and the page is found without reading every match.
         """
         from sources.models import Excerpt
 
-        if connections[self.db].vendor == "postgresql":
-            query = SearchQuery(text, search_type="websearch", config="english")
-            matching_excerpts = Excerpt.objects.annotate(document=SearchVector("quote", config="english")).filter(
-                document=query
+        if connections[self.db].vendor != "postgresql":
+            in_excerpts = self.model.excerpts.through.objects.filter(
+                excerpt__in=Excerpt.objects.filter(quote__icontains=text)
             )
-            in_summary = models.Q(
-                pk__in=self.model.objects.annotate(document=SearchVector("summary", config="english"))
-                .filter(document=query)
-                .values("pk")
-            )
-        else:
-            matching_excerpts = Excerpt.objects.filter(quote__icontains=text)
-            in_summary = models.Q(summary__icontains=text)
-        in_excerpts = models.Q(
-            pk__in=self.model.excerpts.through.objects.filter(excerpt__in=matching_excerpts).values("stance")
+            return self.filter(models.Q(summary__icontains=text) | models.Q(pk__in=in_excerpts.values("stance")))
+        query = SearchQuery(text, search_type="websearch", config="english")
+        quotes = Excerpt.objects.alias(document=SearchVector("quote", config="english")).filter(document=query)
+        in_quotes = self.model.excerpts.through.objects.filter(excerpt__in=quotes.values("pk"))
+        in_summaries = self.model.objects.alias(document=SearchVector("summary", config="english")).filter(
+            document=query
         )
-        return self.filter(in_summary | in_excerpts)
+        if _estimated_rows(in_summaries) + _estimated_rows(quotes) < SEARCH_COMMON_MATCHES:
+            matches = in_summaries.order_by().values("pk").union(in_quotes.order_by().values("stance_id"), all=True)
+            return self.filter(pk__in=matches.order_by())
+        quoted = in_quotes.filter(stance=models.OuterRef("pk"))
+        return self.alias(document=SearchVector("summary", config="english")).filter(
+            models.Q(document=query) | models.Exists(quoted)
+        )
 
     def with_excerpt_from(self, **lookups):
         """Stances with at least one excerpt matching ``lookups`` (on ``Excerpt``, e.g. ``source__in=``)."""
@@ -127,33 +156,41 @@ class StanceQuerySet(models.QuerySet):
         )
         return self.filter(pk__in=evidence.values("stance"))
 
-    def series_points(self):
-        """Just what placing a stance in its series needs (see ``positions.timeline``)."""
-        return self.only("pk", *SERIES_FIELDS, "position", "stated_on", "known_from").order_by()
+    def as_of(self, day: datetime.date | None = None):
+        """Where each series stood at the end of ``day`` (today when omitted): its last published stance counting
+        by then. One row test on the stored series columns (``positions.steps``): the stance counts by ``day``
+        and the next one of its series does not."""
+        day = day or timezone.localdate()
+        return self.published().filter(
+            models.Q(next_known_from__isnull=True) | models.Q(next_known_from__gt=day), known_from__lte=day
+        )
 
-    def in_series_of(self, stances):
-        """Stances of the same series as ``stances``, as light series points."""
-        keys = {tuple(getattr(stance, name) for name in SERIES_FIELDS) for stance in stances}
-        if not keys:
-            return self.none()
-        same_series = models.Q()
-        for key in keys:
-            same_series |= models.Q(**dict(zip(SERIES_FIELDS, key, strict=True)))
-        return self.filter(same_series).series_points()
+    def latest_position_rows(self, actor_ids, day: datetime.date | None = None) -> dict[int, list[dict]]:
+        """``as_of(day)`` for these actors as plain rows (no model instances), each actor's in policy order, with
+        the policy's slug and name: one query for a page of actors, however many positions each holds."""
+        rows = (
+            self.as_of(day)
+            .filter(actor__in=actor_ids)
+            .order_by("actor_id", "policy__name", "policy_id", "qualifier")
+            .values(*LATEST_POSITION_FIELDS)
+        )
+        found: dict[int, list[dict]] = {}
+        for row in rows:
+            found.setdefault(row["actor_id"], []).append(row)
+        return found
+
+    def shifts(self):
+        """Published stances that shift their series' position (``positions.timeline.shifts``), each the later
+        end of its shift: ``previous`` is the earlier."""
+        return self.published().filter(step__in=SHIFT_STEPS)
+
+    def with_previous(self):
+        """The stance before each one in its series, joined: a timeline's steps without another query."""
+        return self.select_related("previous")
 
     def chronological(self):
         """Series after series (by actor, policy and qualifier), each in its order."""
         return self.order_by("actor__name", "actor_id", "policy__name", "policy_id", "qualifier", *ORDER_FIELDS)
-
-    def latest_per_series(self):
-        """For each series, only its last stance (in series order) within this queryset."""
-        same_series = {name: models.OuterRef(name) for name in SERIES_FIELDS}
-        newer = self.filter(**same_series).order_by(*(f"-{name}" for name in ORDER_FIELDS))
-        return self.filter(pk=models.Subquery(newer.values("pk")[:1]))
-
-    def as_of(self, day: datetime.date | None = None):
-        """Where each series stood at the end of ``day`` (today when omitted): its last stance counting by then."""
-        return self.known_by(day or timezone.localdate()).latest_per_series()
 
     def with_evidence(self):
         """Actor with the roles that give each stance its capacity, policy, and every excerpt with its
@@ -186,6 +223,25 @@ class EvidenceQuerySet(models.QuerySet):
         from .models import Stance
 
         return self.filter(stance__in=Stance.objects.published().values("pk"))
+
+    def published_excerpt_rows(self, source_ids) -> dict[int, list[dict]]:
+        """The excerpts of these sources that back a published stance, as plain rows in text order, each with
+        ``stances`` (the ids of those stances, ascending): one query for a page of sources."""
+        links = (
+            self.published()
+            .filter(excerpt__source__in=source_ids)
+            .order_by("excerpt__source_id", "excerpt__start", "excerpt_id", "stance_id")
+            .values_list(
+                "excerpt__source_id", "excerpt_id", "excerpt__quote", "excerpt__start", "excerpt__end", "stance_id"
+            )
+        )
+        found: dict[int, list[dict]] = {}
+        for source_id, excerpt_id, quote, start, end, stance_id in links:
+            excerpts = found.setdefault(source_id, [])
+            if not excerpts or excerpts[-1]["id"] != excerpt_id:
+                excerpts.append({"id": excerpt_id, "quote": quote, "start": start, "end": end, "stances": []})
+            excerpts[-1]["stances"].append(stance_id)
+        return found
 
     def published_excerpts_prefetch(self, to_attr: str | None = None) -> models.Prefetch:
         """For ``Source.objects.prefetch_related()``: each source's excerpts that back a published stance,

@@ -39,7 +39,7 @@ from dataversion.version import changed
 from sources import anchoring
 from sources.models import Excerpt, Source
 
-from . import chronology
+from . import chronology, steps
 from .constants import DatePrecision, EvidenceKind, Status
 from .models import Actor, Policy, Stance, StanceEvidence
 from .seed import analyze_tables
@@ -374,6 +374,8 @@ def generate_synthetic(
             delete_synthetic()
         writer = _Writer(batch_size)
         writer.load(_Generator(sizes=sizes, seed=seed, writer=writer, progress=progress).run)
+        # Rows written in bulk bypass ``Stance.save()``: every series is placed at once, in this transaction.
+        steps.place()
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), list(COLUMNS)):
                 cursor.execute(statement)

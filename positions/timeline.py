@@ -55,6 +55,10 @@ def shift_kind(from_position: int, to_position: int) -> ShiftKind | None:
     return ShiftKind.HARDENING
 
 
+# The steps that are shifts: a change of position, surely in this order.
+SHIFT_STEPS = tuple(kind.value for kind in ShiftKind)
+
+
 @dataclass(frozen=True)
 class Step[S: StanceLike]:
     """A stance in its series, with the stance before it (``None`` for the first)."""

@@ -66,6 +66,9 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["-published_on", "slug"]
+        # The public list's order (newest first, undated last) has an index, source_newest_first, created by
+        # migration 0004 in each database's own words: SQLite puts NULLs last when descending and cannot say
+        # NULLS LAST in an index; PostgreSQL must be told.
         constraints = [
             models.CheckConstraint(condition=~models.Q(text=""), name="source_text_not_empty"),
         ]

@@ -141,7 +141,7 @@ def test_the_public_api_answers_on_the_generated_data(generated, api_client):
         assert response.status_code == 200, url
         body = response.json()
         assert body.get("results") or body.get("latest_positions"), url
-    assert api_client.get("/api/shifts/").json()["count"] > 0
+    assert api_client.get("/api/shifts/").json()["results"]
 
 
 def test_it_refuses_to_load_twice_unless_asked_to_replace(generated):
