@@ -16,6 +16,7 @@ behind the database would let a client keep stale data, so it is kept honest in 
    that time.
 """
 
+import hashlib
 import threading
 import time
 from functools import partial
@@ -27,6 +28,7 @@ from django.db import DatabaseError, connections, router
 from .models import ROW_ID, DataVersion
 
 GENERATION_KEY = "dataversion:generation"
+TOKEN_KEY = "dataversion:token"
 # Statements that never write public data; anything else is taken to write (a wrong guess costs only a cache miss).
 READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET", "SHOW", "EXPLAIN", "PRAGMA", "BEGIN", "COMMIT")
 
@@ -49,7 +51,7 @@ def current() -> str | None:
     if connections[primary].in_atomic_block:
         return None
     cache = caches[settings.DATA_VERSION_CACHE]
-    key = f"dataversion:token:{_generation(cache)}"
+    key = f"{TOKEN_KEY}:{_database()}:{_generation(cache)}"
     token = cache.get(key)
     if token is None:
         try:
@@ -59,6 +61,14 @@ def current() -> str | None:
         if token is not None:
             cache.add(key, token, timeout=settings.DATA_VERSION_RECHECK_SECONDS)
     return token
+
+
+def _database() -> str:
+    """Names the primary database, so that app servers of another database sharing the Redis (a staging
+    copy, say) never take its version for theirs."""
+    primary = connections[router.db_for_write(DataVersion)].settings_dict
+    where = f"{primary.get('HOST')}:{primary.get('PORT')}/{primary.get('NAME')}"
+    return hashlib.sha256(where.encode()).hexdigest()[:12]
 
 
 def _generation(cache) -> int:

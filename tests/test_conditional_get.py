@@ -196,13 +196,13 @@ def test_a_stance_created_by_the_orm_changes_the_etag(api_client, seeded):
 def test_a_version_read_just_before_a_commit_is_never_mirrored_as_current(seeded):
     """A request reads the generation and then the table; a writer commits in between and advances the
     generation; the request then mirrors what it read. Only the generation it read holds that old version."""
-    from dataversion.version import GENERATION_KEY, current, read_token
+    from dataversion.version import GENERATION_KEY, _database, current, read_token
 
     current()  # the cache now has a generation
     read_generation = cache.get(GENERATION_KEY)
     old = read_token()
     Actor.objects.filter(slug="zohran-mamdani").update(name="Zohran K. Mamdani")  # commits, advances
-    cache.set(f"dataversion:token:{read_generation}", old)  # the late write of the racing request
+    cache.set(f"dataversion:token:{_database()}:{read_generation}", old)  # the late write of the racing request
 
     assert current() == read_token() != old
 
