@@ -5,10 +5,8 @@ Every view refuses writes (only GET, HEAD and OPTIONS are routed), answers error
 (``PublicAPIMixin``).
 """
 
-from django.conf import settings
 from django.db.models import F
 from django.shortcuts import get_object_or_404
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
@@ -67,11 +65,9 @@ STANCE_CSV_COLUMNS = {
 
 
 class PublicAPIMixin(QueryParameterRulesMixin):
-    """Read-only, cacheable: an ETag on every successful GET, and 304 when the client has it already.
-
-    The ETag is a hash of the rendered body, which is always right (any change to any record that
-    shows is a new body). A Last-Modified date is not given: actors, policies and excerpts carry no
-    modification time, so it could claim "unchanged" after an edit.
+    """Read-only, and read from one snapshot. ETags, 304s and the response cache come from the data version,
+    in ``stancetracker.conditional``. A Last-Modified date is not given: actors, policies and excerpts carry
+    no modification time, so it could claim "unchanged" after an edit.
     """
 
     http_method_names = ["get", "head", "options"]
@@ -84,14 +80,9 @@ class PublicAPIMixin(QueryParameterRulesMixin):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method not in ("GET", "HEAD") or response.status_code != 200:
-            return response
-        response.render()
-        set_response_etag(response)
-        patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
-        # The same URL is JSON, CSV or HTML depending on the Accept header.
-        patch_vary_headers(response, ["Accept"])
-        return get_conditional_response(request, etag=response.get("ETag"), response=response)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response.render()  # inside the snapshot (dispatch)
+        return response
 
 
 class CSVMixin:

@@ -35,6 +35,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from dataversion.version import changed
 from sources import anchoring
 from sources.models import Excerpt, Source
 
@@ -298,6 +299,8 @@ class _Writer:
                     for position, field in prepared:
                         row[position] = field.get_db_prep_save(row[position], connection)
                 copy.write_row(row)
+        # COPY goes past the cursors the data version watches: say that this transaction wrote.
+        changed(using=connection.alias)
 
 
 def _zipf_cumulative(count: int, exponent: float, offset: float) -> list[float]:

@@ -5,6 +5,10 @@ separately, an editor publishing in between could make them disagree: a stance l
 gone, a step whose neighbour vanished. ``read_snapshot()`` runs them in one read-only transaction that
 sees a single state of the data: REPEATABLE READ on PostgreSQL; on SQLite, a read transaction, which is
 a snapshot already. With replicas, every query of the snapshot goes to the one database it started on.
+
+Inside ``snapshot_versions()`` (the conditional GET middleware's), each snapshot first reads the data version
+it sees, so that a response is tagged with the version of exactly the data it shows, even from a replica
+that lags behind the primary.
 """
 
 import contextvars
@@ -13,7 +17,21 @@ from contextlib import contextmanager
 from django.db import connections, router, transaction
 from multidb import PinningReplicaRouter
 
+from dataversion.version import read_token
+
 _snapshot_alias: contextvars.ContextVar[str | None] = contextvars.ContextVar("snapshot_alias", default=None)
+_versions_seen: contextvars.ContextVar[list | None] = contextvars.ContextVar("versions_seen", default=None)
+
+
+@contextmanager
+def snapshot_versions():
+    """Gives a list that collects the data version of each snapshot the block opens."""
+    seen: list[str | None] = []
+    token = _versions_seen.set(seen)
+    try:
+        yield seen
+    finally:
+        _versions_seen.reset(token)
 
 
 @contextmanager
@@ -33,6 +51,8 @@ def read_snapshot(model):
             if outermost and connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            if (seen := _versions_seen.get()) is not None:
+                seen.append(read_token())
             yield
     finally:
         _snapshot_alias.reset(token)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "sources",
     "positions",
+    "dataversion",
     "api",
     "web",
 ]
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Outside the session, CSRF and auth middleware, so that it sees every cookie and Vary they add.
+    "stancetracker.conditional.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,9 +127,10 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     REPLICA_DATABASES.append(_alias)
 if REPLICA_DATABASES:
     DATABASE_ROUTERS = ["stancetracker.db.SnapshotReplicaRouter"]
-    # Before the session middleware: a write anywhere (a login, an admin save) pins the client.
+    # Before the session middleware: a write anywhere (a login, an admin save) pins the client; and before the
+    # conditional GETs, whose snapshot must go where a pinned client reads.
     MIDDLEWARE.insert(
-        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        MIDDLEWARE.index("stancetracker.conditional.ConditionalGetMiddleware"),
         "multidb.middleware.PinningRouterMiddleware",
     )
 MULTIDB_PINNING_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "15"))
@@ -143,6 +147,24 @@ if os.environ.get("DJANGO_CACHE_URL"):
             "LOCATION": os.environ["DJANGO_CACHE_URL"],
         }
     }
+
+# The data version (the dataversion app): triggers on these apps' tables change it with every write, and
+# public responses are tagged and cached by it.
+DATA_VERSION_APPS = ["sources", "positions"]
+DATA_VERSION_CACHE = "default"
+# Seconds the cache's copy of the version is trusted before it is read again from the database: the longest a
+# write made outside this app (psql, another program) goes unnoticed. Writes through the app are seen at once.
+DATA_VERSION_RECHECK_SECONDS = int(os.environ.get("DJANGO_DATA_VERSION_RECHECK_SECONDS") or "5")
+# Whole public responses kept in the cache by URL, format and data version (0: none). On by default only with a
+# shared cache: a per-process copy would cost every worker its memory for the same responses.
+RESPONSE_CACHE_SECONDS = int(
+    os.environ.get("DJANGO_RESPONSE_CACHE_SECONDS") or ("600" if os.environ.get("DJANGO_CACHE_URL") else "0")
+)
+# Larger responses (a 500-row CSV page) are served but not kept.
+RESPONSE_CACHE_MAX_BYTES = int(os.environ.get("DJANGO_RESPONSE_CACHE_MAX_BYTES") or str(1024 * 1024))
+# Names this build of the code in cache keys and ETags, so that a deploy never serves a response of the previous
+# code; by default a digest of the project's source files, computed at start.
+RELEASE = os.environ.get("DJANGO_RELEASE", "")
 
 # Logins: django-axes counts failures and locks out first, then Django checks the password.
 AUTHENTICATION_BACKENDS = [
@@ -236,8 +258,10 @@ API_PAGE_SIZE = int(os.environ.get("DJANGO_API_PAGE_SIZE", "50"))
 API_MAX_PAGE_SIZE = int(os.environ.get("DJANGO_API_MAX_PAGE_SIZE", "500"))
 # Requests per client IP, e.g. "120/minute"; empty turns throttling off.
 API_ANON_THROTTLE_RATE = os.environ.get("DJANGO_API_ANON_THROTTLE_RATE", "120/minute") or None
-# Seconds shared caches and browsers may reuse a response before revalidating it with its ETag.
-API_CACHE_MAX_AGE = int(os.environ.get("DJANGO_API_CACHE_MAX_AGE", "60"))
+# Seconds shared caches and browsers may reuse a response before revalidating it with its ETag. 0 (the default):
+# they revalidate every time, which costs the server no database work (stancetracker.conditional), and a
+# change is seen at once.
+API_CACHE_MAX_AGE = int(os.environ.get("DJANGO_API_CACHE_MAX_AGE", "0"))
 # Reverse proxies in front of the app that append the client's address to X-Forwarded-For. 0: clients
 # connect directly, REMOTE_ADDR is the client and any X-Forwarded-For is the client's own invention.
 # N: the Nth address from the right end of X-Forwarded-For is the client, as the outermost proxy saw it.
