@@ -159,12 +159,13 @@ class StanceViewSet(PublicAPIMixin, CSVMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Stance.objects.published().with_evidence().order_by("-known_from", "-pk")
 
 
-class CorrectionViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
+class CorrectionViewSet(PublicAPIMixin, CSVMixin, viewsets.ReadOnlyModelViewSet):
     """Stances that were published and then retracted, newest first, each with its public reason. Nothing
     published is ever deleted: it is withdrawn here, in the open."""
 
     serializer_class = CorrectionSerializer
     filterset_class = None
+    csv_columns = {**STANCE_CSV_COLUMNS, "retraction_reason": "retraction_reason", "retracted_at": "retracted_at"}
     # Evidence of every correction of the page in one prefetch query, as for stances.
     queryset = Stance.objects.retracted().with_evidence()
 

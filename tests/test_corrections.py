@@ -1,6 +1,8 @@
 """Retract, never delete: a published stance is withdrawn in public, with its reason, and listed as a correction."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -84,6 +86,12 @@ def test_a_retracted_stance_leaves_the_story_and_appears_among_the_corrections(e
     )
     assert correction["excerpts"] and correction["retracted_at"]
     assert api_client.get(f"/api/corrections/{wrong.pk}/").json()["id"] == wrong.pk
+
+    csv_rows = list(csv.DictReader(io.StringIO(api_client.get("/api/corrections/?format=csv").content.decode())))
+    assert [(row["id"], row["position"], row["retraction_reason"]) for row in csv_rows] == [
+        (str(wrong.pk), "-2", "The quote was from another speaker.")
+    ]
+    assert csv_rows[0]["retracted_at"] == correction["retracted_at"]
 
     feed = api_client.get("/api/corrections/feed/")
     assert feed["Content-Type"].startswith("application/atom+xml")
