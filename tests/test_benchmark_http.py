@@ -119,4 +119,5 @@ def test_the_floor_returns_the_rows_of_the_apis_own_sql(benchmark_run, tiny_data
     with sqlite3.connect(path) as database:
         (published,) = database.execute("SELECT count(*) FROM positions_stance WHERE status = 'published'").fetchone()
     csv_line = next(line for line in checks if "stances as CSV" in line)
-    assert int(re.search(r"rows \[(\d+)", csv_line).group(1)) == min(published, 51)
+    # One of its statements is the page: a row more than the page size, to know whether there is a next.
+    assert min(published, 51) in [int(n) for n in re.search(r"rows \[([\d, ]+)\]", csv_line).group(1).split(", ")]
