@@ -225,3 +225,24 @@ def test_if_none_match_any_on_a_missing_object_is_still_a_404(api_client, seeded
     get(api_client, ACTOR)
     assert get(api_client, "/api/actors/nobody/", "*").status_code == 404
     assert get(api_client, ACTOR, "*").status_code == 304
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/",
+        "/actors/zohran-mamdani/",
+        "/policies/defund-the-nypd/?as_of=2025-08-29",
+        "/shifts/",
+        "/actors/zohran-mamdani/policies/defund-the-nypd/chart.svg",
+    ],
+)
+def test_readers_pages_are_tagged_by_data_version_and_revalidate_without_a_query(client, seeded, page):
+    first = client.get(page)
+    assert first.status_code == 200 and first["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(page, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (again.status_code, again.content, list(queries)) == (304, b"", [])
+
+    Actor.objects.filter(slug="zohran-mamdani").update(name="Z. Mamdani")  # a write: every page may show it
+    assert client.get(page, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200

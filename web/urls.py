@@ -4,21 +4,22 @@ from django.urls import path
 
 from . import views
 from .feeds import ShiftsFeed
+from .views import one_snapshot
 
 app_name = "web"
 
 SERIES = "actors/<slug:actor_slug>/policies/<slug:policy_slug>"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
-    path("actors/<slug:slug>/", views.actor, name="actor"),
-    path(f"{SERIES}/chart.svg", views.chart_svg, name="chart-svg"),
-    path(f"{SERIES}/chart.png", views.chart_png, name="chart-png"),
-    path(f"embed/{SERIES}/", views.embed, name="embed"),
-    path("policies/<slug:slug>/", views.policy, name="policy"),
-    path("sources/<slug:slug>/", views.source, name="source"),
-    path("shifts/", views.shifts, name="shifts"),
-    path("shifts/feed/", ShiftsFeed(), name="shifts-feed"),
-    path("corrections/", views.corrections, name="corrections"),
+    path("", one_snapshot(views.home), name="home"),
+    path("search/", one_snapshot(views.search), name="search"),
+    path("actors/<slug:slug>/", one_snapshot(views.actor), name="actor"),
+    path(f"{SERIES}/chart.svg", one_snapshot(views.chart_svg), name="chart-svg"),
+    path(f"{SERIES}/chart.png", one_snapshot(views.chart_png), name="chart-png"),
+    path(f"embed/{SERIES}/", one_snapshot(views.embed), name="embed"),
+    path("policies/<slug:slug>/", one_snapshot(views.policy), name="policy"),
+    path("sources/<slug:slug>/", one_snapshot(views.source), name="source"),
+    path("shifts/", one_snapshot(views.shifts), name="shifts"),
+    path("shifts/feed/", one_snapshot(ShiftsFeed()), name="shifts-feed"),
+    path("corrections/", one_snapshot(views.corrections), name="corrections"),
 ]

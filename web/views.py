@@ -1,5 +1,7 @@
 """The readers' pages: plain GET views over the published-only querysets the API reads."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from positions.models import Actor, Policy, Stance, StanceEvidence
 from sources.models import Excerpt, Source
+from stancetracker.db import read_snapshot
 
 from . import chart, jsonld, png
 from .forms import AsOfForm, SearchForm
@@ -20,6 +23,18 @@ from .highlight import segments
 
 LATEST = 10  # shifts and corrections on the home page
 LIST_LIMIT = 100  # rows of a list page; the API pages on through every row
+
+
+def one_snapshot(view):
+    """Every query of the page, its rendering included, reads one state of the data (as the API's do): an editor
+    publishing meanwhile never shows half a change, and the page is tagged with that state's data version."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with read_snapshot(Stance):
+            return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def quote_href(stance: Stance, absolute=None) -> str:
