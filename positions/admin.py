@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -19,7 +20,7 @@ from sources import admin as sources_admin
 from sources.models import Excerpt, Source
 from stancetracker.admin import HistoryAdmin, admin_links
 
-from . import desk, publishing, review
+from . import desk, publishing, review, revisions
 from .constants import STATUSES_NEEDING_EVIDENCE
 from .models import Actor, Policy, Role, Stance, StanceEvidence
 
@@ -114,13 +115,16 @@ class StanceEvidenceFormSet(forms.BaseInlineFormSet):
         # The stance form has been validated first, so the instance carries the submitted status.
         if self.instance.status not in STATUSES_NEEDING_EVIDENCE:
             return
-        kept = [
-            form
+        if not self.excerpt_ids():
+            raise ValidationError(EXCERPT_REQUIRED)
+
+    def excerpt_ids(self) -> list[int]:
+        """The excerpts the stance has once this formset is saved: its rows with one, not marked for deletion."""
+        return [
+            form.cleaned_data["excerpt"].pk
             for form in self.forms
             if getattr(form, "cleaned_data", {}).get("excerpt") and not self._should_delete_form(form)
         ]
-        if not kept:
-            raise ValidationError(EXCERPT_REQUIRED)
 
 
 class StanceEvidenceInline(admin.TabularInline):
@@ -150,6 +154,9 @@ class StanceForm(forms.ModelForm):
         help_text="Shown in the stance's history, e.g. “Date corrected from the byline”. 100 characters at most.",
     )
 
+    # Set by the admin for editors whose changes to a published stance become a revision (not superusers).
+    makes_revisions = False
+
     class Meta:
         model = Stance
         fields = ["status"]  # the admin builds the form from its fieldsets; these are the fields changed here
@@ -165,6 +172,14 @@ class StanceForm(forms.ModelForm):
         status = self.fields["status"]
         status.choices = [(value, label) for value, label in Stance.Status.choices if value in allowed]
         status.error_messages["invalid_choice"] = STATUS_BY_ACTION
+
+    def clean(self):
+        cleaned = super().clean()
+        revising = self.makes_revisions and self.instance.pk and cleaned.get("status") == Stance.Status.PUBLISHED
+        if revising and (pending := revisions.pending_revision(self.instance)) is not None:
+            url = reverse("admin:positions_stance_change", args=[pending.pk])
+            raise ValidationError(format_html('{} <a href="{}">Open the revision</a>.', revisions.ALREADY_PENDING, url))
+        return cleaned
 
 
 def review_action(description: str, plural: str, **kwargs):
@@ -220,12 +235,16 @@ class StanceAdmin(HistoryAdmin):
                 "with a public reason.",
             },
         ),
-        ("Review", {"fields": ["submission", "review_outcome", "review_comment", "changes_since_published"]}),
+        (
+            "Review",
+            {"fields": ["revision", "submission", "review_outcome", "review_comment", "changes_since_published"]},
+        ),
         ("Record", {"fields": ["created", "updated", "change_reason"]}),
     ]
     readonly_fields = [
         "known_from",
         "retracted_at",
+        "revision",
         "submission",
         "review_outcome",
         "review_comment",
@@ -269,15 +288,80 @@ class StanceAdmin(HistoryAdmin):
         ]
         return deleted, model_count, perms_needed, protected
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if request.user.is_superuser:
+            return form  # the documented override: superusers change published stances in place
+        return type(form.__name__, (form,), {"makes_revisions": True})
+
     def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason", "").strip()
+        if change and self._revises_published(form, obj):
+            self._save_as_revision(request, obj, form, reason)
+            return
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
-        reason = form.cleaned_data.get("change_reason", "").strip()
         if reason:
             obj._change_reason = reason
         super().save_model(request, obj, form, change)
         obj.__dict__.pop("_change_reason", None)
+
+    def save_related(self, request, form, formsets, change):
+        published = getattr(form.instance, "_revises", None)
+        if published is None:
+            return super().save_related(request, form, formsets, change)
+        # The excerpts as submitted go to the revision; the published stance keeps its own.
+        submitted = [f.excerpt_ids() for f in formsets if isinstance(f, StanceEvidenceFormSet)]
+        if not submitted:
+            return None
+        revision = form.instance._revision
+        if revision is None and set(submitted[0]) != set(published.evidence.values_list("excerpt_id", flat=True)):
+            reason = form.cleaned_data.get("change_reason", "").strip()
+            revision = revisions.start(published, form.instance, user=request.user, reason=reason)
+            form.instance._revision = revision
+        if revision is not None:
+            revisions.set_excerpts(revision, submitted[0])
+        return None
+
+    def _revises_published(self, form, obj: Stance) -> bool:
+        """An editor's save of a published stance (not its retraction) becomes a revision."""
+        if not form.makes_revisions or form.cleaned_data.get("status") != Stance.Status.PUBLISHED:
+            return False
+        return Stance.objects.filter(pk=obj.pk, status=Stance.Status.PUBLISHED).exists()
+
+    def _save_as_revision(self, request, obj: Stance, form, reason: str) -> None:
+        """Changes to what readers see start a revision; internal notes are kept at once, needing no review."""
+        published = Stance.objects.get(pk=obj.pk)
+        obj._revises, obj._revision = published, None
+        if obj.editor_notes != published.editor_notes:
+            published.editor_notes = obj.editor_notes
+            publishing.save_as(published, request.user, reason or "Editor notes changed")
+        if revisions.changes_what_readers_see(obj, published):
+            obj._revision = revisions.start(published, obj, user=request.user, reason=reason)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(form.instance, "_revises", None) is not None:
+            return []  # the excerpts went to the revision (or nowhere): log_change says what happened
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        revision = getattr(obj, "_revision", None)
+        if revision is None:
+            return super().log_change(request, obj, message)
+        return self.log_addition(request, revision, f"Revision of the published stance #{obj.pk}.")
+
+    def response_change(self, request, obj):
+        revision = getattr(obj, "_revision", None)
+        if revision is None:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            f"Your changes to “{obj._revises}” are saved as a revision, a draft: readers see the published version "
+            "until a second editor approves the revision. Submit it for review from this page.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:positions_stance_change", args=[revision.pk]))
 
     def has_publish_permission(self, request) -> bool:
         # The documented override: superusers may publish without a second editor's approval.
@@ -285,8 +369,32 @@ class StanceAdmin(HistoryAdmin):
 
     @admin.display(description="summary (actor · policy)", ordering="summary")
     def short_summary(self, stance: Stance) -> str:
+        revision = format_html(' <span class="revision-mark">revision of #{}</span>', stance.revises_id)
         return format_html(
-            '{}<span class="stance-subject">{} · {}</span>', desk.truncated(stance.summary), stance.actor, stance.policy
+            '{}<span class="stance-subject">{} · {}{}</span>',
+            desk.truncated(stance.summary),
+            stance.actor,
+            stance.policy,
+            revision if stance.revises_id else "",
+        )
+
+    @admin.display(description="revision")
+    def revision(self, stance: Stance) -> str:
+        if stance.revises_id is not None:
+            return format_html(
+                'A revision of the published stance <a href="{}">{}</a>: approving it writes these changes onto '
+                "that stance, which readers see as it is until then.",
+                reverse("admin:positions_stance_change", args=[stance.revises_id]),
+                stance.revises,
+            )
+        pending = revisions.pending_revision(stance)
+        if pending is None:
+            return "—"
+        return format_html(
+            'Changes wait for review in the revision <a href="{}">#{}</a> ({}).',
+            reverse("admin:positions_stance_change", args=[pending.pk]),
+            pending.pk,
+            pending.get_status_display().lower(),
         )
 
     @admin.display(description="stated", ordering="stated_on")
@@ -324,8 +432,10 @@ class StanceAdmin(HistoryAdmin):
 
     @review_action("Approve and publish this stance", "Approve and publish selected stances")
     def approve(self, request, queryset):
-        result = publishing.approve(stances=self._chosen(queryset), user=request.user)
+        chosen = self._chosen(queryset)
+        result = publishing.approve(stances=chosen, user=request.user)
         self._report(request, result, done="approved and published", unchanged="none of them was in review")
+        return self._to_revised(request, chosen, result)
 
     @review_action("Send this stance back with a comment", "Send selected stances back with a comment")
     def send_back(self, request, queryset):
@@ -360,11 +470,20 @@ class StanceAdmin(HistoryAdmin):
         permissions=["publish"],
     )
     def publish(self, request, queryset):
-        result = publishing.publish_stances(stances=self._chosen(queryset), user=request.user)
+        chosen = self._chosen(queryset)
+        result = publishing.publish_stances(stances=chosen, user=request.user)
         self._report(request, result, done="published", unchanged="the selected stances were already published")
+        return self._to_revised(request, chosen, result)
 
     def _chosen(self, queryset):
         return list(queryset.select_related("actor", "policy"))
+
+    def _to_revised(self, request, chosen: list[Stance], result: publishing.StatusChange):
+        """A revision published from its own page is gone, written onto its stance: show that stance."""
+        revised = [stance.revises_id for stance in chosen if stance.revises_id is not None]
+        if "CHANGE_FORM-action" in request.POST and len(chosen) == 1 and revised and result.changed:
+            return HttpResponseRedirect(reverse("admin:positions_stance_change", args=revised))
+        return None
 
     def _with_text(self, request, queryset, *, title, label, help_text, run, done, unchanged):
         """An action that needs a text (a comment, a reason): ask for it on a page of its own, then run it."""

@@ -25,19 +25,26 @@ class TextForm(forms.Form):
 
 
 class ReviewFilter(admin.SimpleListFilter):
-    """The two queues of the desk: what waits for me to review, what was sent back to me."""
+    """The queues of the desk: what waits for me to review, what was sent back to me, and the pending revisions
+    of published stances."""
 
     title = "review"
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("awaiting", "Awaiting your review"), ("sent_back", "Sent back to you")]
+        return [
+            ("awaiting", "Awaiting your review"),
+            ("sent_back", "Sent back to you"),
+            ("revisions", "Revisions of published stances"),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "awaiting":
             return queryset.filter(pk__in=Stance.objects.awaiting_review_by(request.user).values("pk"))
         if self.value() == "sent_back":
             return queryset.filter(pk__in=Stance.objects.sent_back_to(request.user).values("pk"))
+        if self.value() == "revisions":
+            return queryset.filter(revises__isnull=False)
         return queryset
 
 

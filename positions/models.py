@@ -267,6 +267,17 @@ class Stance(models.Model):
         editable=False,
         help_text="Why the reviewer sent it back: what to change before submitting again. Never published.",
     )
+    # A pending revision: a draft of changes to a published stance, which stays as readers know it until a second
+    # editor approves the revision (``positions.revisions``).
+    revises = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="revisions",
+        on_delete=models.CASCADE,  # a revision means nothing without the stance it would change
+        help_text="The published stance this draft would change once a second editor approves it.",
+    )
     created_by = editor_field()
     updated_by = editor_field()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -377,6 +388,18 @@ class Stance(models.Model):
                 name="stance_reviewer_is_not_submitter",
                 violation_error_message="An editor cannot review their own submission.",
             ),
+            models.UniqueConstraint(
+                fields=["revises"],
+                condition=models.Q(revises__isnull=False),
+                name="one_pending_revision_per_stance",
+                violation_error_message="This stance already has a pending revision: make your changes there.",
+            ),
+            # A revision is a draft until approved, and then it is written onto the stance it revises.
+            models.CheckConstraint(
+                condition=models.Q(revises__isnull=True)
+                | models.Q(status__in=[constants.Status.DRAFT, constants.Status.IN_REVIEW]),
+                name="stance_revision_is_never_public",
+            ),
             models.CheckConstraint(
                 condition=models.Q(stated_by__gte=models.F("stated_on")),
                 name="stance_period_ends_after_it_starts",
@@ -418,9 +441,11 @@ class Stance(models.Model):
                 ),
                 name="stance_year_is_a_calendar_year",
             ),
-            # Two records of the same statement would double-count it in timelines and shifts.
+            # Two records of the same statement would double-count it in timelines and shifts. A pending revision
+            # is a copy of a stance, not another record of the statement.
             models.UniqueConstraint(
                 fields=["actor", "policy", "stated_on", "qualifier", "evidence_kind"],
+                condition=models.Q(revises__isnull=True),
                 name="one_stance_per_actor_policy_date_scope_kind",
                 violation_error_message="This actor already has a stance on this policy on this date, with this "
                 "qualifier and kind of evidence: add the excerpt to that stance instead.",

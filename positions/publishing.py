@@ -2,8 +2,9 @@
 change per stance.
 
 The review is four-eyed: an editor submits a draft, and a second editor approves it (it is published) or
-sends it back with a comment (it is a draft again). Nobody approves their own submission. ``publish_stances``
-publishes without review: the admin offers it to superusers only, as a documented override.
+sends it back with a comment (it is a draft again). Nobody approves their own submission. A change to a published
+stance is a pending revision (``positions.revisions``): approving it writes it onto the published stance.
+``publish_stances`` publishes without review: the admin offers it to superusers only, as a documented override.
 """
 
 from collections.abc import Iterable
@@ -13,10 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import revisions
 from .models import Stance
 
 Status = Stance.Status
 OWN_SUBMISSION = "You submitted it: a second editor must approve it."
+APPROVED = "Approved and published"
+WITHOUT_REVIEW = "Published without review"
 
 
 @dataclass
@@ -42,7 +46,7 @@ def _change(stances: Iterable[Stance], *, user, reason: str, apply) -> StatusCha
             stance.refresh_from_db()
             result.refused.append((stance, refusal))
             continue
-        _save_as(stance, user, reason)
+        save_as(stance, user, reason)
         result.changed.append(stance)
     return result
 
@@ -74,7 +78,8 @@ def _review(stance: Stance, user) -> str | None:
 
 @transaction.atomic
 def approve(*, stances: Iterable[Stance], user) -> StatusChange:
-    """Publish stances in review that someone else submitted."""
+    """Publish stances in review that someone else submitted; an approved revision is written onto the published
+    stance it revises (which is then among the changed)."""
 
     def publish(stance: Stance) -> str | None:
         refusal = _review(stance, user)
@@ -82,7 +87,12 @@ def approve(*, stances: Iterable[Stance], user) -> StatusChange:
             stance.status, stance.review_comment = Status.PUBLISHED, ""
         return refusal
 
-    return _change(stances, user=user, reason="Approved and published", apply=publish)
+    stances = list(stances)
+    result = _change([s for s in stances if s.revises_id is None], user=user, reason=APPROVED, apply=publish)
+    for revision in (s for s in stances if s.revises_id is not None):
+        refusal = _review(revision, user)
+        _apply_revision(revision, user=user, reviewed=True, refusal=refusal, result=result)
+    return result
 
 
 @transaction.atomic
@@ -127,7 +137,21 @@ def publish_stances(*, stances: Iterable[Stance], user) -> StatusChange:
         return None
 
     stances = [stance for stance in stances if stance.status in (Status.DRAFT, Status.IN_REVIEW)]
-    return _change(stances, user=user, reason="Published without review", apply=publish)
+    result = _change([s for s in stances if s.revises_id is None], user=user, reason=WITHOUT_REVIEW, apply=publish)
+    for revision in (s for s in stances if s.revises_id is not None):
+        _apply_revision(revision, user=user, reviewed=False, refusal=None, result=result)
+    return result
+
+
+def _apply_revision(revision: Stance, *, user, reviewed: bool, refusal: str | None, result: StatusChange) -> None:
+    published = None
+    if refusal is None:
+        published, refusal = revisions.apply(revision, user=user, reviewed=reviewed)
+    if refusal is None:
+        result.changed.append(published)
+    else:
+        revision.refresh_from_db()
+        result.refused.append((revision, refusal))
 
 
 @transaction.atomic
@@ -149,7 +173,7 @@ def _reason(label: str, text: str) -> str:
     return reason if len(reason) <= 100 else reason[:99] + "…"
 
 
-def _save_as(stance: Stance, user, reason: str) -> None:
+def save_as(stance: Stance, user, reason: str) -> None:
     stance.updated_by = user
     stance._history_user = user
     stance._change_reason = reason

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from stancetracker.admin import field_label
 
+from . import revisions
 from .constants import Status
 from .models import Stance, StanceEvidence
 
@@ -41,17 +42,26 @@ class Change:
 def last_published(stance: Stance):
     """The historical record of the version last published (approved), or None if it was never published.
 
-    That is the record where the stance last became published: edits saved to a published stance since then
-    are what a reviewer has not seen yet."""
-    statuses = list(stance.history.order_by("-history_date", "-history_id").values_list("history_id", "status"))
-    for (history_id, status), older in zip(statuses, [*statuses[1:], (None, None)], strict=True):
-        if status == Status.PUBLISHED and older[1] != Status.PUBLISHED:
+    That is the record where the stance last became published, or where a revision of it was last approved:
+    changes saved to a published stance since then (a superuser's, without review) are what no reviewer saw."""
+    records = list(
+        stance.history.order_by("-history_date", "-history_id").values_list(
+            "history_id", "status", "history_change_reason"
+        )
+    )
+    for (history_id, status, reason), older in zip(records, [*records[1:], (None, None, None)], strict=True):
+        became_published = status == Status.PUBLISHED and older[1] != Status.PUBLISHED
+        if became_published or reason in (revisions.APPROVED, revisions.PUBLISHED_WITHOUT_REVIEW):
             return stance.history.get(history_id=history_id)
     return None
 
 
 def changes_since_published(stance: Stance) -> list[Change] | None:
-    """Every difference between the last published version and the stance now; None if never published."""
+    """Every difference between the last published version and the stance now; None if never published.
+
+    For a pending revision: every difference between the published stance it revises and the revision."""
+    if stance.revises_id is not None:
+        return revision_changes(stance)
     published = last_published(stance)
     if published is None:
         return None
@@ -71,6 +81,25 @@ def changes_since_published(stance: Stance) -> list[Change] | None:
         for link in StanceEvidence.history.as_of(published.history_date).filter(stance_id=stance.pk)
     }
     now = {link.excerpt_id: str(link.excerpt) for link in stance.evidence.select_related("excerpt__source")}
+    changes += [Change("excerpt", "—", now[pk]) for pk in now.keys() - then.keys()]
+    changes += [Change("excerpt", then[pk], "— (removed)") for pk in then.keys() - now.keys()]
+    return changes
+
+
+def revision_changes(revision: Stance) -> list[Change]:
+    """What approving a revision would change in the published stance: its fields, then its excerpts."""
+    published = revision.revises
+    changes = [
+        Change(
+            field=Stance._meta.get_field(name).verbose_name,
+            published=str(field_label(Stance, name, getattr(published, name))),
+            current=str(field_label(Stance, name, getattr(revision, name))),
+        )
+        for name in revisions.REVISED_FIELDS
+        if getattr(published, name) != getattr(revision, name)
+    ]
+    then = {link.excerpt_id: str(link.excerpt) for link in published.evidence.select_related("excerpt__source")}
+    now = {link.excerpt_id: str(link.excerpt) for link in revision.evidence.select_related("excerpt__source")}
     changes += [Change("excerpt", "—", now[pk]) for pk in now.keys() - then.keys()]
     changes += [Change("excerpt", then[pk], "— (removed)") for pk in then.keys() - now.keys()]
     return changes

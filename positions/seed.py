@@ -307,7 +307,7 @@ def load_stances(directory: Path, report: SeedReport) -> None:
             raise record.error("qualifier must be text (empty when unqualified).")
         key = {"actor": actor, "policy": policy, "stated_on": span.first}
         key |= {"qualifier": chronology.normalize_qualifier(qualifier), "evidence_kind": data["evidence_kind"]}
-        stance = Stance.objects.filter(**key).first()
+        stance = Stance.objects.filter(**key, revises__isnull=True).first()  # never a pending revision
         values = {
             "position": data["position"],
             "date_precision": span.precision,

@@ -35,6 +35,34 @@ def stance_form(actor: Actor, policy: Policy, **overrides) -> dict:
     return data
 
 
+def saved_stance_form(stance: Stance, **overrides) -> dict:
+    """What a saved stance's change page submits unchanged: its values and its excerpt rows (no empty row)."""
+    links = list(stance.evidence.order_by("pk"))
+    data = stance_form(
+        stance.actor,
+        stance.policy,
+        position=stance.position,
+        qualifier=stance.qualifier,
+        summary=stance.summary,
+        stated_on=stance.stated_on.isoformat(),
+        stated_by=stance.stated_by.isoformat(),
+        date_precision=stance.date_precision,
+        evidence_kind=stance.evidence_kind,
+        status=stance.status,
+        editor_notes=stance.editor_notes,
+        **management_form("evidence", total=len(links), initial=len(links)),
+    )
+    del data["evidence-0-excerpt"]
+    for n, link in enumerate(links):
+        data |= {
+            f"evidence-{n}-id": link.pk,
+            f"evidence-{n}-stance": stance.pk,
+            f"evidence-{n}-excerpt": link.excerpt_id,
+        }
+    data.update(overrides)
+    return data
+
+
 def source_form(source: Source, **overrides) -> dict:
     """What a source's change page submits, with one empty excerpt row."""
     data = {

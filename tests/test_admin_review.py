@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from positions.models import Stance
-from positions.publishing import OWN_SUBMISSION, publish_stances
-from tests.admin_forms import admin_url, management_form, run_action, stance_form
+from positions.publishing import OWN_SUBMISSION
+from tests.admin_forms import admin_url, run_action, stance_form
 from tests.factories import ExcerptFactory, StanceFactory, UserFactory
 
 
@@ -167,40 +167,6 @@ def test_retracting_asks_for_a_public_reason_and_lists_the_correction(editor_cli
     assert stance.status == Stance.Status.RETRACTED
     corrections = api_client.get("/api/corrections/").json()["results"]
     assert [c["retraction_reason"] for c in corrections] == ["The quote was from another speaker."]
-
-
-def test_a_reviewer_sees_what_changed_since_the_last_published_version(reviewer_client, editor_client):
-    stance = StanceFactory(status=Stance.Status.DRAFT, position=Stance.Position.STRONGLY_OPPOSE, summary="Against it")
-    publish_stances(stances=[stance], user=None)
-    old_link = stance.evidence.get()
-    new_excerpt = ExcerptFactory()
-    editor_client.post(
-        admin_url(stance, "change", stance.pk),
-        stance_form(
-            stance.actor,
-            stance.policy,
-            status=Stance.Status.PUBLISHED,
-            position=Stance.Position.OPPOSE,
-            summary="Against it, with exceptions",
-            stated_on=stance.stated_on.isoformat(),
-            change_reason="Softer in the full interview",
-            **management_form("evidence", total=2, initial=1),
-            **{"evidence-0-id": old_link.pk, "evidence-0-stance": stance.pk, "evidence-0-excerpt": old_link.excerpt_id},
-            **{"evidence-0-DELETE": "on", "evidence-1-excerpt": new_excerpt.pk},
-        ),
-    )
-
-    page = text_of(reviewer_client.get(admin_url(stance, "change", stance.pk)))
-    changes = page[page.index('class="review-changes"') :]
-    changes = changes[: changes.index("</table>")]
-    assert "<td>Strongly oppose</td><td>Oppose</td>" in changes
-    assert "<td>Against it</td><td>Against it, with exceptions</td>" in changes
-    assert str(new_excerpt) in changes and f"{old_link.excerpt}</td><td>— (removed)" in changes
-
-    history = text_of(reviewer_client.get(admin_url(stance, "history", stance.pk)))
-    assert "Softer in the full interview" in history
-    assert "Strongly oppose" in history and "<strong>Position:</strong>" in history
-    assert f"Excerpt removed: {old_link.excerpt}" in history
 
 
 def test_who_created_a_stance_is_named_without_a_link_editors_cannot_open(editor_client, editor):

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from positions.models import Actor, Policy, Role, Stance, StanceEvidence
 from sources.models import Excerpt, Source
-from tests.admin_forms import admin_url, management_form, stance_form
+from tests.admin_forms import admin_url, run_action, saved_stance_form
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 MODELS = (Source, Excerpt, Actor, Role, Policy, Stance, StanceEvidence)
@@ -322,25 +322,15 @@ def before_and_after_second_load(directory: Path) -> tuple[str]:
     return ("nothing changed",) if "nothing changed" in out.getvalue().lower() else (out.getvalue(),)
 
 
-def test_loading_again_keeps_what_an_editor_changed_in_the_admin(seeded, editor_client):
+def test_loading_again_keeps_what_an_editor_changed_in_the_admin(seeded, editor_client, reviewer_client):
     stance = Stance.objects.get(actor__slug="zohran-mamdani", policy__slug="defund-the-nypd", stated_on="2020-06-01")
-    links = list(stance.evidence.order_by("pk"))
-    data = stance_form(
-        stance.actor,
-        stance.policy,
-        position=stance.position,
-        date_precision=stance.date_precision,
-        evidence_kind=stance.evidence_kind,
-        status=stance.status,
-        stated_on=stance.stated_on.isoformat(),
-        summary="Reworded by an editor",
-        **management_form("evidence", total=len(links), initial=len(links)),
-        **{f"evidence-{n}-id": link.pk for n, link in enumerate(links)},
-        **{f"evidence-{n}-stance": stance.pk for n in range(len(links))},
-        **{f"evidence-{n}-excerpt": link.excerpt_id for n, link in enumerate(links)},
-    )
+    data = saved_stance_form(stance, summary="Reworded by an editor")
     response = editor_client.post(admin_url(stance, "change", stance.pk), data)
     assert response.status_code == 302
+    # The change to a published stance is a revision, published once a second editor approves it.
+    revision = Stance.objects.get(revises=stance)
+    run_action(editor_client, "submit_for_review", [revision])
+    run_action(reviewer_client, "approve", [revision])
 
     out = io.StringIO()
     call_command("load_seed", stdout=out)
