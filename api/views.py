@@ -78,6 +78,13 @@ class PublicAPIMixin(QueryParameterRulesMixin):
         with read_snapshot(Stance):
             return super().dispatch(request, *args, **kwargs)
 
+    def filter_queryset(self, queryset):
+        # One record by its key: the list's filters do not apply to it (the schema gives the detail none), and
+        # building them is a good part of a detail request's cost.
+        if getattr(self, "action", None) == "retrieve":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
@@ -184,7 +191,7 @@ class TimelineMixin:
         stances = Stance.objects.published().filter(**{self.series_owner._meta.model_name: owner})
         # Excerpts and their sources are printed for every entry: fetched in one query, not N. The step before
         # each entry is stored with it (``positions.steps``), even when it is on another page: joined.
-        return stances.with_evidence().with_previous().chronological()
+        return stances.with_evidence().with_previous().chronological(of=self.series_owner._meta.model_name)
 
     def get_serializer(self, *args, **kwargs):
         if args and kwargs.get("many"):

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from rest_framework.test import APIClient
 
+from tests import seed_rows
 from tests.factories import UserFactory
 
 
@@ -43,12 +44,17 @@ def reviewer(db):
     return make_editor()
 
 
-@pytest.fixture
-def seeded(db):
-    """The shipped seed sources and curated records, loaded as ``load_seed`` does."""
-    from django.core.management import call_command
+@pytest.fixture(scope="session")
+def seed_snapshot(django_db_setup, django_db_blocker):
+    """Every row ``load_seed`` writes, captured once per test process (``tests.seed_rows``)."""
+    with django_db_blocker.unblock():
+        return seed_rows.capture()
 
-    call_command("load_seed", verbosity=0)
+
+@pytest.fixture
+def seeded(db, seed_snapshot):
+    """The shipped seed sources and curated records, exactly as ``load_seed`` writes them."""
+    seed_rows.restore(seed_snapshot)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from collections import Counter
 
 import pytest
 import schemathesis
-from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -21,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
 
 from positions.models import Actor, Policy, Stance
 from sources.models import Source
+from tests import seed_rows
 
 CHECKS = [
     not_a_server_error,
@@ -42,10 +42,10 @@ SLUG_PARAMETERS = {
 
 
 @pytest.fixture
-def app(transactional_db, settings):
+def app(transactional_db, seed_snapshot, settings):
     """The WSGI application over the seed data, committed as a running server would see it."""
     settings.ALLOWED_HOSTS = ["localhost"]
-    call_command("load_seed", verbosity=0)
+    seed_rows.restore(seed_snapshot)
     # Built after the test settings apply: middleware reads them once, when the application is made.
     return get_wsgi_application()
 

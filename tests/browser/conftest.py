@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import seed_rows
+
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls a test makes
 # around it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -99,8 +101,6 @@ def accessibility_violations(tab) -> list[str]:
 
 
 @pytest.fixture
-def live_seed(transactional_db):
-    """The shipped seed, loaded into the database the live server reads."""
-    from django.core.management import call_command
-
-    call_command("load_seed", verbosity=0)
+def live_seed(transactional_db, seed_snapshot):
+    """The shipped seed, committed to the database the live server reads."""
+    seed_rows.restore(seed_snapshot)
