@@ -197,9 +197,9 @@ class StanceAdmin(HistoryAdmin):
     form = StanceForm
     # explicit: the count annotation groups rows, which drops Meta.ordering
     ordering = ["actor__name", "policy__name", "stated_on", "pk"]
-    # What an editor scans fits at 1400 px beside the filters: the summary (its actor and policy beneath it),
-    # then position, date, status (which tells the review state) and evidence.
-    list_display = ["short_summary", "position", "stated", "status", "excerpt_count"]
+    # What an editor scans fits at 1400 px beside the filters: the summary (cut short), actor and policy (narrow
+    # columns, each sortable by name), then position, date, status (which tells the review state) and evidence.
+    list_display = ["short_summary", "actor_name", "policy_name", "position", "stated", "status", "excerpt_count"]
     list_display_links = ["short_summary"]
     list_filter = [
         "status",
@@ -367,16 +367,21 @@ class StanceAdmin(HistoryAdmin):
         # The documented override: superusers may publish without a second editor's approval.
         return request.user.is_superuser
 
-    @admin.display(description="summary (actor · policy)", ordering="summary")
+    @admin.display(description="summary", ordering="summary")
     def short_summary(self, stance: Stance) -> str:
-        revision = format_html(' <span class="revision-mark">revision of #{}</span>', stance.revises_id)
+        if stance.revises_id is None:
+            return desk.truncated(stance.summary)
         return format_html(
-            '{}<span class="stance-subject">{} · {}{}</span>',
-            desk.truncated(stance.summary),
-            stance.actor,
-            stance.policy,
-            revision if stance.revises_id else "",
+            '{}<span class="revision-mark">revision of #{}</span>', desk.truncated(stance.summary), stance.revises_id
         )
+
+    @admin.display(description="actor", ordering="actor__name")
+    def actor_name(self, stance: Stance) -> str:
+        return desk.clamped(stance.actor.name)
+
+    @admin.display(description="policy", ordering="policy__name")
+    def policy_name(self, stance: Stance) -> str:
+        return desk.clamped(stance.policy.name)
 
     @admin.display(description="revision")
     def revision(self, stance: Stance) -> str:

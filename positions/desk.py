@@ -55,6 +55,11 @@ def truncated(text: str, limit: int = SUMMARY_CHARS) -> str:
     return format_html('<span title="{}">{}…</span>', text, text[: limit - 1].rstrip())
 
 
+def clamped(name: str) -> str:
+    """A name in a narrow column of a list: the stylesheet shows its first lines, and the whole of it on hover."""
+    return format_html('<span class="clamped" title="{}">{}</span>', name, name)
+
+
 def by_whom(user, when) -> str:
     if when is None:
         return "—"

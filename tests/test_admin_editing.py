@@ -2,6 +2,7 @@
 
 import datetime
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -40,7 +41,7 @@ def curated():
         (Excerpt, ["Source", "Start", "End", "Anchored", "Stances"]),
         (Actor, ["Name", "Kind", "Parent", "Wikidata ID", "Stances"]),
         (Policy, ["Name", "Parent", "Stances"]),
-        (Stance, ["Summary (actor · policy)", "Position", "Stated", "Status", "Excerpts", "Awaiting your review"]),
+        (Stance, ["Summary", "Actor", "Policy", "Position", "Stated", "Status", "Excerpts", "Awaiting your review"]),
     ],
 )
 def test_an_editor_sees_each_list_with_its_columns_and_records(editor_client, curated, model, columns):
@@ -57,8 +58,9 @@ def test_an_editor_sees_each_list_with_its_columns_and_records(editor_client, cu
     content = response.content.decode()
     for column in columns:
         assert column in content
-    display = f"{record.actor} · {record.policy}" if model is Stance else str(record)
-    assert display.replace("“", "&ldquo;").replace("”", "&rdquo;") in content or display in content
+    displays = [record.summary, record.actor.name, record.policy.name] if model is Stance else [str(record)]
+    for display in displays:
+        assert display.replace("“", "&ldquo;").replace("”", "&rdquo;") in content or display in content
 
 
 @pytest.mark.parametrize(
@@ -151,6 +153,54 @@ def test_the_stance_list_shows_coarse_dates_at_their_precision(editor_client):
     response = editor_client.get(admin_url(Stance, "changelist"))
 
     assert "June 2020" in response.content.decode()
+
+
+def list_column(page: str, name: str) -> list[str]:
+    """The texts of one column of a rendered change list, top to bottom."""
+    cells = re.findall(rf'<t[dh] class="field-{name}"[^>]*>(.*?)</t[dh]>', page, flags=re.DOTALL)
+    return [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in cells]
+
+
+def sort_parameter(page: str, name: str) -> int:
+    """What ``?o=`` calls the column ``name``: its place among the list's column headers."""
+    headers = re.findall(r'<th scope="col" class="([^"]*)"', page)
+    return next(place for place, classes in enumerate(headers) if f"column-{name}" in classes.split())
+
+
+# Three stances whose actors and policies come in different orders.
+ABE = ("Abe Brown", "Zoning reform", "Wants taller buildings")
+BEA = ("Bea Chen", "Budget cuts", "Opposes the cuts")
+CARLA = ("Carla Diaz", "Transit fares", "Backs free buses")
+
+
+@pytest.mark.parametrize(
+    ("column", "ascending"), [("actor_name", [ABE, BEA, CARLA]), ("policy_name", [BEA, CARLA, ABE])]
+)
+def test_the_stance_list_sorts_by_actor_and_by_policy(editor_client, column, ascending):
+    for actor, policy, summary in [CARLA, ABE, BEA]:
+        StanceFactory(actor=ActorFactory(name=actor), policy=PolicyFactory(name=policy), summary=summary)
+    url = admin_url(Stance, "changelist")
+    place = sort_parameter(editor_client.get(url).content.decode(), column)
+
+    for order, rows in [(f"{place}", ascending), (f"-{place}", ascending[::-1])]:
+        page = editor_client.get(url, {"o": order}).content.decode()
+        shown = zip(*(list_column(page, name) for name in ["actor_name", "policy_name", "short_summary"]), strict=True)
+        assert list(shown) == rows, order
+
+
+def test_the_stance_list_is_in_actor_then_policy_order_until_sorted_otherwise(editor_client):
+    abe = ActorFactory(name="Abe Brown")
+    for actor, policy in [
+        (ActorFactory(name="Bea Chen"), "Budget cuts"),
+        (abe, "Zoning reform"),
+        (abe, "Arts funding"),
+    ]:
+        StanceFactory(actor=actor, policy=PolicyFactory(name=policy))
+
+    page = editor_client.get(admin_url(Stance, "changelist")).content.decode()
+
+    assert list_column(page, "actor_name") == ["Abe Brown", "Abe Brown", "Bea Chen"]
+    assert list_column(page, "policy_name") == ["Arts funding", "Zoning reform", "Budget cuts"]
 
 
 def test_sources_missing_metadata_are_listed_as_needing_attention(editor_client):

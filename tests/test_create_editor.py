@@ -19,6 +19,9 @@ def test_an_editor_created_by_the_command_can_log_in_and_curate(client):
     call_command("create_editor", "dana", stdout=out)
     password = out.getvalue().split("One-time password: ")[1].split()[0]
     assert log_in(client, "dana", password)
+    # The password works once: the editor chooses their own first (tests/test_first_login_password.py).
+    own = "my own quite unusual passphrase"
+    client.post("/admin/password_change/", {"old_password": password, "new_password1": own, "new_password2": own})
     assert client.get("/admin/positions/stance/add/").status_code == 200
     assert client.get("/admin/auth/user/").status_code == 403
 

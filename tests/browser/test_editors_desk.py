@@ -171,7 +171,7 @@ def columns_outside_the_viewport(tab, selector: str) -> list[str]:
 @pytest.mark.parametrize(
     ("url", "columns"),
     [
-        ("/admin/positions/stance/", ["Summary (actor · policy)", "Position", "Stated", "Status", "Excerpts"]),
+        ("/admin/positions/stance/", ["Summary", "Actor", "Policy", "Position", "Stated", "Status", "Excerpts"]),
         ("/admin/sources/excerpt/", ["Excerpt", "Source", "Start", "End", "Stances"]),
         ("/admin/sources/source/", ["Title", "Published on", "Excerpts", "Missing"]),
     ],

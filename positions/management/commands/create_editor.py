@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts.passwords import give_one_time_password
 from positions.permissions import sync_editors_group
 
 PASSWORD_VARIABLE = "EDITOR_PASSWORD"
@@ -16,8 +17,9 @@ PASSWORD_VARIABLE = "EDITOR_PASSWORD"
 
 class Command(BaseCommand):
     help = (
-        "Create a staff user in the Editors group. The password comes from $EDITOR_PASSWORD, or a one-time "
-        "password is generated and printed once: the editor should change it after the first login."
+        "Create a staff user in the Editors group. The password comes from $EDITOR_PASSWORD, or one is generated "
+        "and printed once; either way it is a one-time password: at the first login the admin asks the editor to "
+        "choose their own before anything else."
     )
 
     def add_arguments(self, parser):
@@ -37,9 +39,9 @@ class Command(BaseCommand):
             validate_password(password, user)
         except ValidationError as error:
             raise CommandError(f"{username}: {' '.join(error.messages)}") from None
-        user.set_password(password)
-        user.save()
+        give_one_time_password(user, password)
         user.groups.add(sync_editors_group())
         self.stdout.write(self.style.SUCCESS(f"Created editor “{username}” (staff, in the Editors group)."))
         if not given:
             self.stdout.write(f"One-time password: {password}\nIt is not stored anywhere else: pass it on now.")
+        self.stdout.write("At the first login the admin asks them to choose their own password.")
