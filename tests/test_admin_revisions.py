@@ -101,6 +101,9 @@ def test_approving_a_revision_writes_it_onto_the_published_stance(
 
     refused = run_action(editor_client, "approve", [revision])
     assert OWN_SUBMISSION in text_of(refused)
+    front_page = text_of(reviewer_client.get(reverse("admin:index")))
+    queue = front_page[front_page.index('id="awaiting-review"') : front_page.index('id="sent-back"')]
+    assert f"a revision of the published #{published.pk}" in queue
     page = admin_url(revision, "change", revision.pk)
     approved = reviewer_client.post(
         page, {"CHANGE_FORM-action": "approve", "index": 0, "_selected_action": revision.pk}, follow=True
