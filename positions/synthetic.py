@@ -38,6 +38,7 @@ from django.utils import timezone
 from dataversion.version import changed
 from sources import anchoring
 from sources.models import Excerpt, Source
+from stancetracker import bulkload
 
 from . import chronology, steps
 from .constants import DatePrecision, EvidenceKind, Status
@@ -373,9 +374,10 @@ def generate_synthetic(
                 raise SyntheticDataExists(f"Synthetic data already exists ({found}).")
             delete_synthetic()
         writer = _Writer(batch_size)
-        writer.load(_Generator(sizes=sizes, seed=seed, writer=writer, progress=progress).run)
-        # Rows written in bulk bypass ``Stance.save()``: every series is placed at once, in this transaction.
-        steps.place()
+        with bulkload.built_after(COLUMNS):
+            writer.load(_Generator(sizes=sizes, seed=seed, writer=writer, progress=progress).run)
+            # Rows written in bulk bypass ``Stance.save()``: every series is placed at once, in this transaction.
+            steps.place()
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), list(COLUMNS)):
                 cursor.execute(statement)
