@@ -120,7 +120,8 @@ def copy_rows(database_url: str, path: Path, log) -> None:
         for table in copied_tables(target):
             columns = [row[1] for row in target.execute(f'PRAGMA table_info("{table}")')]
             quoted = ", ".join(f'"{column}"' for column in columns)
-            insert = f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" * len(columns))})'
+            # OR REPLACE: rows a migration made (the data version's) are the source's now.
+            insert = f'INSERT OR REPLACE INTO "{table}" ({quoted}) VALUES ({", ".join("?" * len(columns))})'
             started, copied = time.monotonic(), 0
             # Indexes are built once after the load, not row by row in random order (minutes at a million rows);
             # those of inline UNIQUE constraints have no SQL of their own and stay.
