@@ -59,7 +59,7 @@ def stance(stance) -> dict:
         "qualifier": stance.qualifier,
         "summary": stance.summary,
         "capacity": [role(held) for held in stance.capacity],
-        "excerpts": [evidence(excerpt) for excerpt in stance.excerpts.all()],
+        "excerpts": [evidence(excerpt) for excerpt in stance.quoted_excerpts],
     }
 
 

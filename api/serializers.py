@@ -71,7 +71,7 @@ class StanceSerializer(serializers.ModelSerializer):
     capacity = RoleSerializer(
         many=True, help_text="The actor's roles at the time the stance was taken (any time in its period)."
     )
-    excerpts = EvidenceSerializer(many=True)
+    excerpts = EvidenceSerializer(many=True, source="quoted_excerpts")
 
     class Meta:
         model = Stance

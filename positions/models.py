@@ -14,7 +14,7 @@ from sources.models import Excerpt, Source
 
 from . import chronology, constants, steps
 from .chronology import SERIES_FIELDS
-from .querysets import ActorQuerySet, EvidenceQuerySet, PolicyQuerySet, StanceQuerySet
+from .querysets import EXCERPTS_PREFETCHED, ActorQuerySet, EvidenceQuerySet, PolicyQuerySet, StanceQuerySet
 from .timeline import SHIFT_STEPS, StepChange
 
 wikidata_id_validator = RegexValidator(
@@ -485,6 +485,15 @@ class Stance(models.Model):
     def period(self) -> chronology.Period:
         """The days the stated date may mean: one day, a month, a year or a range."""
         return chronology.period(self.stated_on, self.date_precision, self.stated_by)
+
+    @property
+    def quoted_excerpts(self) -> list[Excerpt]:
+        """The excerpts that show the stance, in text order with their sources: as ``with_evidence()`` read them,
+        else in one query."""
+        prefetched = getattr(self, EXCERPTS_PREFETCHED, None)
+        if prefetched is not None:
+            return prefetched
+        return list(self.excerpts.select_related("source").defer("source__text").order_by("start"))
 
     @property
     def capacity(self) -> list["Role"]:

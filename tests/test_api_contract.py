@@ -52,13 +52,14 @@ def app(transactional_db, seed_snapshot, settings):
 
 @pytest.fixture
 def seed_names(app) -> dict[str, list[str]]:
-    """The slugs and ids in the seed, by resource: random strings alone would only ever find nothing."""
+    """The slugs and ids in the seed, by resource: random strings alone would only ever find nothing. In a fixed
+    order, so that the same requests are made whatever order the database returns rows in."""
     return {
-        "actors": list(Actor.objects.values_list("slug", flat=True)),
-        "policies": list(Policy.objects.values_list("slug", flat=True)),
-        "sources": list(Source.objects.values_list("slug", flat=True)),
-        "stances": [str(pk) for pk in Stance.objects.published().values_list("pk", flat=True)],
-        "corrections": [str(pk) for pk in Stance.objects.retracted().values_list("pk", flat=True)],
+        "actors": list(Actor.objects.order_by("slug").values_list("slug", flat=True)),
+        "policies": list(Policy.objects.order_by("slug").values_list("slug", flat=True)),
+        "sources": list(Source.objects.order_by("slug").values_list("slug", flat=True)),
+        "stances": [str(pk) for pk in Stance.objects.published().order_by("pk").values_list("pk", flat=True)],
+        "corrections": [str(pk) for pk in Stance.objects.retracted().order_by("pk").values_list("pk", flat=True)],
     }
 
 

@@ -56,7 +56,7 @@ def quotation(request, stance: Stance, excerpt) -> dict:
 
 def quotations(request, stances) -> dict:
     """Every quote of these stances (prefetched with their sources) as a ``Quotation`` by its actor."""
-    graph = [quotation(request, stance, excerpt) for stance in stances for excerpt in stance.excerpts.all()]
+    graph = [quotation(request, stance, excerpt) for stance in stances for excerpt in stance.quoted_excerpts]
     return {"@context": CONTEXT, "@graph": graph}
 
 
@@ -107,7 +107,7 @@ def claim_reviews(request, shifts) -> dict:
                     "@type": "Claim",
                     "author": entity(request, stance.actor),
                     "datePublished": stance.known_from.isoformat(),
-                    "appearance": [article(request, excerpt.source) for excerpt in stance.excerpts.all()],
+                    "appearance": [article(request, excerpt.source) for excerpt in stance.quoted_excerpts],
                 },
                 "reviewRating": {"@type": "Rating", "alternateName": stance.step.replace("_", " ").capitalize()},
             }

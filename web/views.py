@@ -14,6 +14,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from positions.models import Actor, Policy, Stance, StanceEvidence
+from positions.querysets import EXCERPTS_PREFETCHED
 from sources.models import Excerpt, Source
 from stancetracker.db import read_snapshot
 
@@ -39,7 +40,7 @@ def one_snapshot(view):
 
 def quote_href(stance: Stance, absolute=None) -> str:
     """Where a stance's first quote is highlighted in its source: the chart's points link there."""
-    excerpts = stance.excerpts.all()
+    excerpts = stance.quoted_excerpts
     if not excerpts:
         return reverse("web:actor", args=[stance.actor.slug])
     excerpt = excerpts[0]
@@ -181,7 +182,13 @@ def shifts(request):
         Stance.objects.shifts()
         .with_previous()
         .select_related("actor", "policy")
-        .prefetch_related(Prefetch("excerpts", queryset=Excerpt.objects.select_related("source").defer("source__text")))
+        .prefetch_related(
+            Prefetch(
+                "excerpts",
+                queryset=Excerpt.objects.select_related("source").defer("source__text"),
+                to_attr=EXCERPTS_PREFETCHED,
+            )
+        )
         .order_by("-known_from", "-pk")[:LIST_LIMIT]
     )
     context = {"shifts": rows, "jsonld": jsonld.claim_reviews(request, rows)}
