@@ -312,16 +312,17 @@ class StanceAdmin(HistoryAdmin):
         if published is None:
             return super().save_related(request, form, formsets, change)
         # The excerpts as submitted go to the revision; the published stance keeps its own.
-        submitted = [f.excerpt_ids() for f in formsets if isinstance(f, StanceEvidenceFormSet)]
-        if not submitted:
+        evidence = next((f for f in formsets if isinstance(f, StanceEvidenceFormSet)), None)
+        if evidence is None:
             return None
-        revision = form.instance._revision
-        if revision is None and set(submitted[0]) != set(published.evidence.values_list("excerpt_id", flat=True)):
+        excerpt_ids, revision = evidence.excerpt_ids(), form.instance._revision
+        if revision is None and set(excerpt_ids) != set(published.evidence.values_list("excerpt_id", flat=True)):
             reason = form.cleaned_data.get("change_reason", "").strip()
-            revision = revisions.start(published, form.instance, user=request.user, reason=reason)
-            form.instance._revision = revision
+            revision = form.instance._revision = revisions.start(
+                published, form.instance, user=request.user, reason=reason
+            )
         if revision is not None:
-            revisions.set_excerpts(revision, submitted[0])
+            revisions.set_excerpts(revision, excerpt_ids)
         return None
 
     def _revises_published(self, form, obj: Stance) -> bool:
