@@ -5,61 +5,104 @@ apart unseen.
 """
 
 import datetime
+from collections.abc import Callable
 
-from positions.constants import Position
+from positions import chronology
+from positions.constants import EvidenceKind, Position
+from positions.querysets import StanceRow
+from positions.timeline import Shift, Step
 
 
 def _day(value: datetime.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def ref(record) -> dict | None:
-    """An actor or policy in brief."""
-    return {"slug": record.slug, "name": record.name} if record is not None else None
+def brief(row: dict, owner: str) -> dict:
+    """The stance's actor or policy (``owner``) in brief."""
+    return {"slug": row[f"{owner}__slug"], "name": row[f"{owner}__name"]}
 
 
-def source_ref(source) -> dict:
+def role(row: dict) -> dict:
+    """A role as ``StanceQuerySet.with_evidence_rows`` reads it."""
+    organization = row["organization__slug"]
     return {
-        "slug": source.slug,
-        "title": source.title,
-        "publisher": source.publisher,
-        "published_on": _day(source.published_on),
-        "url": source.url,
+        "title": row["title"],
+        "organization": {"slug": organization, "name": row["organization__name"]} if organization else None,
+        "start_on": _day(row["start_on"]),
+        "end_on": _day(row["end_on"]),
     }
 
 
-def role(role) -> dict:
+def evidence(row: dict) -> dict:
+    """An excerpt as ``StanceQuerySet.with_evidence_rows`` reads it, with its source in brief."""
     return {
-        "title": role.title,
-        "organization": ref(role.organization),
-        "start_on": _day(role.start_on),
-        "end_on": _day(role.end_on),
+        "quote": row["quote"],
+        "start": row["start"],
+        "end": row["end"],
+        "source": {
+            "slug": row["source__slug"],
+            "title": row["source__title"],
+            "publisher": row["source__publisher"],
+            "published_on": _day(row["source__published_on"]),
+            "url": row["source__url"],
+        },
     }
 
 
-def evidence(excerpt) -> dict:
-    return {"quote": excerpt.quote, "start": excerpt.start, "end": excerpt.end, "source": source_ref(excerpt.source)}
-
-
-def stance(stance) -> dict:
-    """Every field of ``StanceSerializer``, from a stance read ``with_evidence()``."""
+def stance(row: StanceRow) -> dict:
+    """Every field of ``StanceSerializer``, from a stance read ``as_rows()`` and ``with_evidence_rows()``."""
+    first, known_from = row["stated_on"], row["known_from"]
     return {
-        "id": stance.pk,
-        "actor": ref(stance.actor),
-        "policy": ref(stance.policy),
-        "position": stance.position,
-        "position_label": stance.position_label,
-        "stated_on": _day(stance.stated_on),
-        "stated_by": _day(stance.stated_by),
-        "date_precision": stance.date_precision,
-        "stated_on_display": stance.stated_on_display,
-        "known_from": _day(stance.known_from),
-        "evidence_kind": stance.evidence_kind,
-        "evidence_kind_label": stance.evidence_kind_label,
-        "qualifier": stance.qualifier,
-        "summary": stance.summary,
-        "capacity": [role(held) for held in stance.capacity],
-        "excerpts": [evidence(excerpt) for excerpt in stance.quoted_excerpts],
+        "id": row["pk"],
+        "actor": brief(row, "actor"),
+        "policy": brief(row, "policy"),
+        "position": row["position"],
+        "position_label": Position(row["position"]).label,
+        "stated_on": _day(first),
+        "stated_by": _day(row["stated_by"]),
+        "date_precision": row["date_precision"],
+        "stated_on_display": str(chronology.period(first, row["date_precision"], row["stated_by"])),
+        "known_from": _day(known_from),
+        "evidence_kind": row["evidence_kind"],
+        "evidence_kind_label": EvidenceKind(row["evidence_kind"]).label,
+        "qualifier": row["qualifier"],
+        "summary": row["summary"],
+        # The roles held at some time from the stance's first day to the day it is known from (``Stance.capacity``).
+        "capacity": [
+            role(held)
+            for held in row["roles"]
+            if chronology.held_during(held["start_on"], held["end_on"], first, known_from)
+        ],
+        "excerpts": [evidence(excerpt) for excerpt in row["excerpts"]],
+    }
+
+
+def change(step: Step[StanceRow]) -> dict:
+    """Every field of ``StanceChangeSerializer``: how a timeline entry differs from the step before it."""
+    previous = step.previous
+    return {
+        "kind": step.change.value,
+        "from_stance": previous.pk if previous is not None else None,
+        "from_position": previous.position if previous is not None else None,
+        "from_stated_on": _day(previous.stated_on) if previous is not None else None,
+        "from_known_from": _day(previous.known_from) if previous is not None else None,
+        "size": step.size,
+    }
+
+
+def shift(shift: Shift[StanceRow], write_end: Callable[[StanceRow], dict]) -> dict:
+    """Every field of ``ShiftSerializer``; ``write_end`` writes each of its two stances."""
+    after = shift.after
+    return {
+        "actor": brief(after, "actor"),
+        "policy": brief(after, "policy"),
+        "qualifier": after["qualifier"],
+        "known_from": _day(after["known_from"]),
+        "kind": shift.kind.value,
+        "size": shift.size,
+        "magnitude": shift.magnitude,
+        "from_stance": write_end(shift.before),
+        "to_stance": write_end(after),
     }
 
 

@@ -92,6 +92,24 @@ class PublicAPIMixin(QueryParameterRulesMixin):
         return response
 
 
+class StanceRowsMixin:
+    """Stances read as plain rows with their evidence (``StanceQuerySet.as_rows`` and ``with_evidence_rows``): a page,
+    or one record, and two more queries, with no model instance; ``api.rows`` writes their JSON."""
+
+    row_fields: tuple[str, ...] = ()  # read besides ``STANCE_ROW_FIELDS``
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset.as_rows(*self.row_fields))
+        return None if page is None else Stance.objects.with_evidence_rows(page)
+
+    def get_object(self):
+        queryset = self.filter_queryset(self.get_queryset()).as_rows(*self.row_fields)
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        row = generics.get_object_or_404(queryset, **{self.lookup_field: self.kwargs[lookup]})
+        self.check_object_permissions(self.request, row)
+        return Stance.objects.with_evidence_rows([row])[0]
+
+
 class CSVMixin:
     """Adds ``?format=csv``: flat columns declared in ``csv_columns``."""
 
@@ -155,29 +173,28 @@ class SourceViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
         return SourceDetailSerializer if self.action == "retrieve" else SourceSerializer
 
 
-class StanceViewSet(PublicAPIMixin, CSVMixin, viewsets.ReadOnlyModelViewSet):
+class StanceViewSet(StanceRowsMixin, PublicAPIMixin, CSVMixin, viewsets.ReadOnlyModelViewSet):
     """Published stances with their evidence. Paged by cursor: deep pages stay fast."""
 
     serializer_class = StanceSerializer
     filterset_class = StanceFilter
     pagination_class = PublicCursorPagination
     csv_columns = STANCE_CSV_COLUMNS
-    # Actor and policy joined; excerpts and their sources in one prefetch query for the whole page.
-    queryset = Stance.objects.published().with_evidence().order_by("-known_from", "-pk")
+    queryset = Stance.objects.published().order_by("-known_from", "-pk")
 
 
-class CorrectionViewSet(PublicAPIMixin, CSVMixin, viewsets.ReadOnlyModelViewSet):
+class CorrectionViewSet(StanceRowsMixin, PublicAPIMixin, CSVMixin, viewsets.ReadOnlyModelViewSet):
     """Stances that were published and then retracted, newest first, each with its public reason. Nothing
     published is ever deleted: it is withdrawn here, in the open."""
 
     serializer_class = CorrectionSerializer
     filterset_class = None
     csv_columns = {**STANCE_CSV_COLUMNS, "retraction_reason": "retraction_reason", "retracted_at": "retracted_at"}
-    # Evidence of every correction of the page in one prefetch query, as for stances.
-    queryset = Stance.objects.retracted().with_evidence()
+    row_fields = ("retraction_reason", "retracted_at")
+    queryset = Stance.objects.retracted()
 
 
-class TimelineMixin:
+class TimelineMixin(StanceRowsMixin):
     """Stances of one actor or one policy (``series_owner``, by slug), each serialized as a step of its
     series (``positions.timeline``), series after series in date order."""
 
@@ -189,13 +206,15 @@ class TimelineMixin:
             return Stance.objects.none()
         owner = get_object_or_404(self.series_owner, slug=self.kwargs["slug"])
         stances = Stance.objects.published().filter(**{self.series_owner._meta.model_name: owner})
-        # Excerpts and their sources are printed for every entry: fetched in one query, not N. The step before
-        # each entry is stored with it (``positions.steps``), even when it is on another page: joined.
-        return stances.with_evidence().with_previous().chronological(of=self.series_owner._meta.model_name)
+        return stances.chronological(of=self.series_owner._meta.model_name)
 
     def get_serializer(self, *args, **kwargs):
         if args and kwargs.get("many"):
-            steps = {stance.pk: timeline.Step(stance, stance.previous) for stance in args[0]}
+            # The step before each entry is stored with it (``positions.steps``), even when it is on another page:
+            # read for the page in one query.
+            page = args[0]
+            previous = Stance.objects.point_rows({stance.previous_id for stance in page} - {None})
+            steps = {stance.pk: timeline.Step(stance, previous.get(stance.previous_id)) for stance in page}
             kwargs["context"] = {**self.get_serializer_context(), "steps": steps}
         return super().get_serializer(*args, **kwargs)
 
@@ -214,7 +233,7 @@ class PolicyTimelineView(PublicAPIMixin, TimelineMixin, generics.ListAPIView):
     filterset_class = PolicyTimelineFilter
 
 
-class PositionListView(PublicAPIMixin, CSVMixin, generics.ListAPIView):
+class PositionListView(StanceRowsMixin, PublicAPIMixin, CSVMixin, generics.ListAPIView):
     """Where every actor stood in every series at the end of a day: the last published stance that counts by
     then (``positions.chronology``)."""
 
@@ -222,11 +241,9 @@ class PositionListView(PublicAPIMixin, CSVMixin, generics.ListAPIView):
     filterset_class = PositionFilter
     pagination_class = PublicCursorPagination
     csv_columns = STANCE_CSV_COLUMNS
-    # Evidence for every row of the page in one prefetch query. The names are annotated, so a cursor can hold
-    # the position of a page in the name order.
+    # The names are annotated, so a cursor can hold the position of a page in the name order.
     queryset = (
         Stance.objects.published()
-        .with_evidence()
         .annotate(actor_name=F("actor__name"), policy_name=F("policy__name"))
         .order_by("actor_name", "actor_id", "policy_name", "policy_id", "qualifier", "pk")
     )
@@ -272,10 +289,11 @@ class ShiftListView(PublicAPIMixin, CSVMixin, generics.GenericAPIView):
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         # Each shift is stored as its later stance (``positions.steps``): a page of them is a page of rows ...
-        page = self.paginate_queryset(filterset.qs)
-        # ... and both ends of the page's shifts are loaded with their evidence (three more queries), from the
+        page = self.paginate_queryset(filterset.qs.as_rows("step", fields=("pk", "previous_id")))
+        # ... and both ends of the page's shifts are read with their evidence (three more queries), from the
         # same snapshot: every id is there.
-        ids = {stance.pk for stance in page} | {stance.previous_id for stance in page}
-        full = Stance.objects.published().filter(pk__in=ids).with_evidence().in_bulk()
-        shifts = [Shift(full[stance.previous_id], full[stance.pk], ShiftKind(stance.step)) for stance in page]
+        ids = {row["pk"] for row in page} | {row["previous_id"] for row in page}
+        ends = Stance.objects.with_evidence_rows(Stance.objects.published().filter(pk__in=ids).as_rows())
+        full = {end.pk: end for end in ends}
+        shifts = [Shift(full[row["previous_id"]], full[row["pk"]], ShiftKind(row["step"])) for row in page]
         return self.get_paginated_response(self.get_serializer(shifts, many=True).data)

@@ -171,6 +171,14 @@ def surely_before(earlier: StanceLike, later: StanceLike) -> bool:
     return earlier.known_from < later.stated_on
 
 
+def held_during(
+    start_on: datetime.date | None, end_on: datetime.date | None, first: datetime.date, last: datetime.date
+) -> bool:
+    """True when a role from ``start_on`` to ``end_on`` was held at some point from ``first`` to ``last``; an unknown
+    end is open."""
+    return (start_on is None or start_on <= last) and (end_on is None or first <= end_on)
+
+
 def counts_by(stance: StanceLike, day: datetime.date) -> bool:
     """True when the stance counts in a snapshot at the end of ``day``."""
     return stance.known_from <= day

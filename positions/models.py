@@ -138,7 +138,7 @@ class Role(models.Model):
 
     def was_held_during(self, first: datetime.date, last: datetime.date) -> bool:
         """True when the role was held at some point from ``first`` to ``last``; unknown ends are open."""
-        return (self.start_on is None or self.start_on <= last) and (self.end_on is None or first <= self.end_on)
+        return chronology.held_during(self.start_on, self.end_on, first, last)
 
 
 class Policy(models.Model):

@@ -23,6 +23,13 @@ LATEST_POSITION_FIELDS = (
     "date_precision", "known_from", "summary",
 )  # fmt: skip
 
+# What a public record of a stance shows of its own row, with its actor's and policy's slug and name
+# (``StanceQuerySet.as_rows``).
+STANCE_ROW_FIELDS = (
+    "pk", "actor_id", "actor__slug", "actor__name", "policy_id", "policy__slug", "policy__name", "position",
+    "stated_on", "stated_by", "date_precision", "known_from", "evidence_kind", "qualifier", "summary", "previous_id",
+)  # fmt: skip
+
 # From how many estimated matches a text search treats its words as common (``StanceQuerySet.search``).
 SEARCH_COMMON_MATCHES = 20_000
 
@@ -40,6 +47,21 @@ def _published_stance_count(owner: str) -> models.Subquery:
     stances = Stance.objects.published().filter(**{owner: models.OuterRef("pk")}).order_by()
     counted = stances.values(owner).annotate(count=models.Count("pk")).values("count")
     return Coalesce(models.Subquery(counted, output_field=models.IntegerField()), 0)
+
+
+class StanceRow(dict):
+    """A stance read as a plain row (``StanceQuerySet.as_rows``): its values by name, and the same values as
+    attributes, so that the rules of ``positions.timeline`` and ``positions.chronology`` apply to it as to a model
+    instance. A page of fifty stances as model instances, with their actors, policies, excerpts, sources and roles,
+    is some six hundred objects, which cost more than the queries that read them."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 class ActorQuerySet(models.QuerySet):
@@ -194,6 +216,51 @@ class StanceQuerySet(models.QuerySet):
             found.setdefault(row["actor_id"], []).append(row)
         return found
 
+    def as_rows(self, *extra: str, fields: tuple[str, ...] = STANCE_ROW_FIELDS):
+        """The stances as plain dicts (``values()``) of ``fields`` and ``extra``, with the queryset's
+        annotations and the fields it is ordered by (a cursor page reads its position from them). Make them
+        ``StanceRow``s with their evidence with ``with_evidence_rows()``."""
+        names = [*fields, *extra]
+        names += [name for name in self.query.annotation_select if name not in names]
+        ordered_by = (term.lstrip("-") for term in self.query.order_by if isinstance(term, str))
+        names += [name for name in ordered_by if name not in names]
+        return self.values(*names)
+
+    def with_evidence_rows(self, rows) -> list[StanceRow]:
+        """``rows`` (from ``as_rows()``) as ``StanceRow``s, each with ``excerpts`` (its quotes in text order, each
+        with its source) and ``roles`` (every role of its actor, earliest first): two queries for the whole page,
+        and no model instance."""
+        from .models import Role, StanceEvidence
+
+        stances = [StanceRow(row) for row in rows]
+        if not stances:
+            return stances
+        excerpts: dict[int, list[dict]] = {stance["pk"]: [] for stance in stances}
+        links = (
+            StanceEvidence.objects.filter(stance__in=excerpts)
+            .order_by("stance_id", "excerpt__start", "excerpt_id")
+            .values_list("stance_id", *(f"excerpt__{name}" for name in EXCERPT_ROW_FIELDS))
+        )
+        for stance_id, *values in links:
+            excerpts[stance_id].append(dict(zip(EXCERPT_ROW_FIELDS, values, strict=True)))
+        roles: dict[int, list[dict]] = {stance["actor_id"]: [] for stance in stances}
+        held = (
+            Role.objects.filter(actor__in=roles)
+            .order_by("actor_id", models.F("start_on").asc(nulls_first=True), "pk")
+            .values("actor_id", *ROLE_ROW_FIELDS)
+        )
+        for role in held:
+            roles[role["actor_id"]].append(role)
+        for stance in stances:
+            stance["excerpts"] = excerpts[stance["pk"]]
+            stance["roles"] = roles[stance["actor_id"]]
+        return stances
+
+    def point_rows(self, ids) -> dict[int, StanceRow]:
+        """What placing these stances in their series reads of them (``positions.timeline``), as ``StanceRow``s by
+        id: one query."""
+        return {row["pk"]: StanceRow(row) for row in self.filter(pk__in=ids).values("pk", *SERIES_POINT_FIELDS)}
+
     def shifts(self):
         """Published stances that shift their series' position (``positions.timeline.shifts``), each the later
         end of its shift: ``previous`` is the earlier."""
@@ -237,6 +304,14 @@ class StanceQuerySet(models.QuerySet):
             ),
         )
 
+
+# What a stance's excerpt shows, with its source in brief (``StanceQuerySet.with_evidence_rows``).
+EXCERPT_ROW_FIELDS = (
+    "quote", "start", "end", "source__slug", "source__title", "source__publisher", "source__published_on",
+    "source__url",
+)  # fmt: skip
+# What a role shows (``StanceQuerySet.with_evidence_rows``).
+ROLE_ROW_FIELDS = ("title", "organization__slug", "organization__name", "start_on", "end_on")
 
 # Where ``with_evidence()`` leaves each stance's excerpts (read through ``Stance.quoted_excerpts``).
 EXCERPTS_PREFETCHED = "prefetched_excerpts"
