@@ -122,6 +122,33 @@ def latest_position(row: dict) -> dict:
     }
 
 
+def actor(actor, latest_positions: list[dict]) -> dict:
+    """Every field of ``ActorSerializer``, from an actor read with its parent and roles (``ActorViewSet``) and its
+    rows of ``StanceQuerySet.latest_position_rows``."""
+    parent = actor.parent
+    return {
+        "slug": actor.slug,
+        "name": actor.name,
+        "kind": actor.kind,
+        "description": actor.description,
+        "parent": {"slug": parent.slug, "name": parent.name} if parent is not None else None,
+        "wikidata_id": actor.wikidata_id,
+        "roles": [
+            {
+                "title": held.title,
+                "organization": (
+                    {"slug": held.organization.slug, "name": held.organization.name} if held.organization else None
+                ),
+                "start_on": _day(held.start_on),
+                "end_on": _day(held.end_on),
+            }
+            for held in actor.roles.all()
+        ],
+        "published_stance_count": actor.published_stance_count,
+        "latest_positions": [latest_position(row) for row in latest_positions],
+    }
+
+
 def source_excerpt(row: dict) -> dict:
     """A row of ``EvidenceQuerySet.published_excerpt_rows`` as ``PublicExcerptSerializer`` documents it."""
     return {"quote": row["quote"], "start": row["start"], "end": row["end"], "stances": row["stances"]}

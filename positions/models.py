@@ -334,6 +334,17 @@ class Stance(models.Model):
                 fields=["actor", "policy", "qualifier", "known_from", "stated_on"], name="stance_series_order"
             ),
             models.Index(fields=["policy", "known_from"], name="stance_policy_known"),
+            # Published stances of an actor or a policy: counted from the index alone (the lists of actors and
+            # policies), and where each series stands on a day without reading the rows that do not
+            # (``StanceQuerySet.as_of``).
+            *(
+                models.Index(
+                    fields=[owner, "known_from", "next_known_from"],
+                    name=f"stance_{owner}_published",
+                    condition=models.Q(status=constants.Status.PUBLISHED),
+                )
+                for owner in ("actor", "policy")
+            ),
             models.Index(fields=["status", "known_from"], name="stance_status_known"),
             # Stances by policy, newest first: /api/stances/?policy=…
             models.Index(F("policy"), F("known_from").desc(), F("id").desc(), name="stance_policy_newest"),
