@@ -5,6 +5,7 @@ error (``"Select a valid choice. … is not one of the available choices."``), n
 """
 
 import datetime
+from typing import ClassVar
 
 import django_filters
 from django import forms
@@ -76,6 +77,20 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
+class PublicFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form class is built once per FilterSet class rather than on every request. The form's
+    fields depend only on the declared filters (their querysets are fixed, and each form copies its fields and
+    their querysets anew), and building them for every request was a good part of a list's cost."""
+
+    _form_classes: ClassVar[dict[type, type]] = {}
+
+    def get_form_class(self):
+        form_class = self._form_classes.get(type(self))
+        if form_class is None:
+            form_class = self._form_classes[type(self)] = super().get_form_class()
+        return form_class
+
+
 def slugs_filter(field: str, model) -> django_filters.Filter:
     """``?actor=a&actor=b``: stances whose ``field`` has one of these slugs."""
     return SlugsFilter(
@@ -99,7 +114,7 @@ class TopicMixin:
         return queryset.filter(policy__in=Policy.objects.with_descendants_of([topic.slug]))
 
 
-class SeriesFilter(TopicMixin, django_filters.FilterSet):
+class SeriesFilter(TopicMixin, PublicFilterSet):
     """Selects series: by actor, by policy, by topic (a policy with all beneath it)."""
 
     actor = slugs_filter("actor", Actor)
@@ -251,7 +266,7 @@ class ShiftFilter(SeriesFilter):
         return SHIFT_ORDERINGS[ordering](queryset)
 
 
-class ActorTimelineFilter(TopicMixin, django_filters.FilterSet):
+class ActorTimelineFilter(TopicMixin, PublicFilterSet):
     policy = slugs_filter("policy", Policy)
     topic = topic_filter()
 
@@ -260,7 +275,7 @@ class ActorTimelineFilter(TopicMixin, django_filters.FilterSet):
         fields = []
 
 
-class PolicyTimelineFilter(django_filters.FilterSet):
+class PolicyTimelineFilter(PublicFilterSet):
     actor = slugs_filter("actor", Actor)
 
     class Meta:
@@ -268,7 +283,7 @@ class PolicyTimelineFilter(django_filters.FilterSet):
         fields = []
 
 
-class ActorFilter(django_filters.FilterSet):
+class ActorFilter(PublicFilterSet):
     kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices)
     ordering = StableOrderingFilter(fields=(("name", "name"), ("slug", "slug")), help_text="name or slug.")
 
@@ -277,7 +292,7 @@ class ActorFilter(django_filters.FilterSet):
         fields = []
 
 
-class PolicyFilter(django_filters.FilterSet):
+class PolicyFilter(PublicFilterSet):
     parent = SlugFilter(
         queryset=Policy.objects.all(),
         help_text="Slug of the broader topic.",
@@ -289,7 +304,7 @@ class PolicyFilter(django_filters.FilterSet):
         fields = []
 
 
-class SourceFilter(django_filters.FilterSet):
+class SourceFilter(PublicFilterSet):
     publisher = django_filters.CharFilter(lookup_expr="iexact", help_text="Publisher, case-insensitive.")
     published_after = IsoDateFilter(
         field_name="published_on", lookup_expr="gte", help_text="Published on or after (YYYY-MM-DD)."

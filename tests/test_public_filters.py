@@ -221,3 +221,16 @@ def test_odd_requests_get_a_clear_answer_never_a_500(api_client, stances, url, s
         assert "results" in body
     else:
         assert (body["status"], set(body)) == (status, {"status", "code", "message", "errors"})
+
+
+def test_slug_choices_follow_the_database_though_the_filter_form_is_built_once(api_client, stances):
+    # The filter form's class is built at the first request and kept (``api.filters.PublicFilterSet``); the
+    # slugs it accepts are still read from the database on every request.
+    refused = api_client.get("/api/stances/", {"actor": "new-council-member"})
+    assert refused.status_code == 400
+    assert "new-council-member is not one of the available choices" in refused.json()["errors"]["actor"][0]
+    member = ActorFactory(name="New Council Member", slug="new-council-member")
+    StanceFactory(actor=member, policy=stances["defund-2020"].policy, position=1, stated_on=day("2025-11-10"))
+    accepted = api_client.get("/api/stances/", {"actor": "new-council-member"})
+    assert accepted.status_code == 200
+    assert [row["actor"]["slug"] for row in accepted.json()["results"]] == ["new-council-member"]
