@@ -16,13 +16,14 @@ pytestmark = pytest.mark.django_db
 SERIES = "actors/target/policies/policy-0"
 # Each page with its queries: the object looked up, then one per list or prefetch it prints (stances, their
 # excerpts with sources, the actor's roles twice: its own and each stance's capacity; a policy's children and its
-# shifts; and where shifts or steps are shown, the stance before each, read for the page); the home page's four
+# shifts; and where shifts or steps are shown, the stance before each, read for the page); an actor's policies and
+# a policy's positions are paged, each with its count (and the actor's page of policies); the home page's four
 # counts and four lists; a search's three lists (two more estimates on PostgreSQL).
 PAGES = [
     ("/", 9),
     ("/search/?q=said", 5 if POSTGRESQL else 3),
-    ("/actors/target/", 6),
-    ("/policies/policy-0/?as_of=2025-06-01", 7),
+    ("/actors/target/", 8),
+    ("/policies/policy-0/?as_of=2025-06-01", 8),
     ("/sources/known-source/", 3),
     ("/shifts/", 3),
     ("/shifts/feed/", 2),

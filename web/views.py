@@ -1,9 +1,12 @@
 """The readers' pages: plain GET views over the published-only querysets the API reads."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -24,6 +27,8 @@ from .highlight import segments
 
 LATEST = 10  # shifts and corrections on the home page
 LIST_LIMIT = 100  # rows of a list page; the API pages on through every row
+SERIES_PER_PAGE = 10  # policies on a page of an actor's, each with its chart
+POINTS_PER_CHART = 50  # the latest stances of a series shown; the API's timeline has every one
 
 
 def one_snapshot(view):
@@ -110,12 +115,31 @@ def search(request):
 @require_safe
 def actor(request, slug: str):
     actor = get_object_or_404(Actor.objects.select_related("parent").with_roles(), slug=slug)
+    # A chart per policy, SERIES_PER_PAGE policies to a page: an actor may hold stances on hundreds of policies.
+    on_policies = (
+        Stance.objects.published()
+        .for_actor(actor)
+        .values("policy")
+        .annotate(count=Count("*"))
+        .order_by("policy__name", "policy")
+    )
+    page = Paginator(on_policies, SERIES_PER_PAGE).get_page(request.GET.get("page"))
+    counts = {row["policy"]: row["count"] for row in page}
+    # Each policy's latest POINTS_PER_CHART stances, series after series, each in the order its stances count.
+    newest = Window(
+        RowNumber(),
+        partition_by=[F("policy_id")],
+        order_by=[F("known_from").desc(), F("stated_on").desc(), F("pk").desc()],
+    )
     stances = list(
         Stance.objects.published()
         .for_actor(actor)
+        .filter(policy__in=counts)
+        .annotate(newest=newest)
+        .filter(newest__lte=POINTS_PER_CHART)
         .with_evidence()
         .with_previous()
-        .chronological()  # series after series, each in the order its stances count: a chart per policy
+        .chronological()
     )
     by_policy: dict[int, list[Stance]] = {}
     for stance in stances:
@@ -123,8 +147,15 @@ def actor(request, slug: str):
     charts = []
     for group in by_policy.values():
         policy = group[0].policy
-        charts.append({"policy": policy, "chart": build_chart(actor, policy, group), "stances": group})
-    context = {"actor": actor, "charts": charts, "jsonld": jsonld.actor_page(request, actor, stances)}
+        charts.append(
+            {
+                "policy": policy,
+                "chart": build_chart(actor, policy, group),
+                "stances": group,
+                "count": counts[policy.pk],
+            }
+        )
+    context = {"actor": actor, "charts": charts, "page": page, "jsonld": jsonld.actor_page(request, actor, stances)}
     return render(request, "web/actor.html", context)
 
 
@@ -136,9 +167,13 @@ def policy(request, slug: str):
         context = {"policy": policy, "form": form, "positions": [], "shifts": []}
         return render(request, "web/policy.html", context, status=400)
     day = form.cleaned_data.get("as_of") or timezone.localdate()
-    positions = (
-        Stance.objects.as_of(day).for_policy(policy).with_evidence().order_by("actor__name", "actor_id", "qualifier")
-    )
+    positions = Paginator(
+        Stance.objects.as_of(day)
+        .for_policy(policy)
+        .with_evidence()
+        .order_by("actor__name", "actor_id", "qualifier", "pk"),
+        LIST_LIMIT,
+    ).get_page(request.GET.get("page"))
     shifts = (
         Stance.objects.shifts()
         .for_policy(policy)
@@ -147,12 +182,12 @@ def policy(request, slug: str):
         .select_related("actor")
         .order_by("-known_from", "-pk")[:LIST_LIMIT]
     )
-    positions = list(positions)
     context = {
         "policy": policy,
         "form": form,
         "day": day,
         "positions": positions,
+        "keep": urlencode({"as_of": day.isoformat()}) if form.cleaned_data.get("as_of") else "",
         "shifts": list(shifts),
         "jsonld": jsonld.quotations(request, positions),
     }
