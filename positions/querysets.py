@@ -6,7 +6,7 @@ import json
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections, models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from .chronology import ORDER_FIELDS
@@ -286,6 +286,17 @@ class StanceQuerySet(models.QuerySet):
         return self.prefetch_related(
             models.Prefetch("previous", queryset=Stance.objects.only("pk", *SERIES_POINT_FIELDS))
         )
+
+    def newest_of_each_policy(self, count: int):
+        """Each policy's ``count`` stances that count latest, the rest left out, each annotated with
+        ``of_policy``: how many the policy has in this queryset. For pages and charts of an actor's long series;
+        one query, whatever the number of policies."""
+        partition = [models.F("policy_id")]
+        newest_first = [models.F("known_from").desc(), models.F("stated_on").desc(), models.F("pk").desc()]
+        return self.annotate(
+            newest=models.Window(RowNumber(), partition_by=partition, order_by=newest_first),
+            of_policy=models.Window(models.Count("*"), partition_by=partition),
+        ).filter(newest__lte=count)
 
     def chronological(self, *, of: str | None = None):
         """Series after series (by actor, policy and qualifier), each in its order. ``of`` ("actor" or "policy")

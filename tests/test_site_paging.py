@@ -84,3 +84,16 @@ def test_a_policy_page_pages_its_positions_and_keeps_the_day(client, monkeypatch
     assert rows == ["Eve"]
     # Without a day, "today" is not written into the links.
     assert 'rel="next" href="?page=2"' in client.get("/policies/crowded/").content.decode()
+
+
+def test_a_chart_of_a_long_series_draws_its_latest_stances_and_says_so(client, prolific, monkeypatch):
+    monkeypatch.setattr("web.views.POINTS_PER_CHART", 3)
+
+    svg = client.get("/actors/prolific/policies/policy-a/chart.svg").content.decode()
+    assert "<title id=\"chart-title\">Prolific Speaker on Policy a (the latest 3 of 8 stances)</title>" in svg
+    assert len(set(re.findall(r'data-stance="(\d+)"', svg))) == 3
+    embed = client.get("/embed/actors/prolific/policies/policy-a/").content.decode()
+    assert "(the latest 3 of 8 stances)" in embed
+    # A series that fits is drawn whole, under its plain title.
+    short = client.get("/actors/prolific/policies/policy-b/chart.svg").content.decode()
+    assert "<title id=\"chart-title\">Prolific Speaker on Policy b</title>" in short

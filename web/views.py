@@ -5,8 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -54,14 +53,18 @@ def quote_href(stance: Stance, absolute=None) -> str:
 
 
 def series_stances(actor: Actor, policy: Policy):
-    # Excerpts with their sources: every point links to its quote.
-    return Stance.objects.published().for_actor(actor).for_policy(policy).with_evidence().chronological()
+    # The latest POINTS_PER_CHART; excerpts with their sources: every point links to its quote.
+    stances = Stance.objects.published().for_actor(actor).for_policy(policy)
+    return stances.newest_of_each_policy(POINTS_PER_CHART).with_evidence().chronological()
 
 
 def build_chart(actor: Actor, policy: Policy, stances, absolute=None) -> chart.Chart:
+    stances = list(stances)
+    total = getattr(stances[0], "of_policy", len(stances)) if stances else 0
+    shown = f" (the latest {len(stances)} of {total} stances)" if total > len(stances) else ""
     return chart.build(
         stances,
-        title=f"{actor.name} on {policy.name}",
+        title=f"{actor.name} on {policy.name}{shown}",
         href=lambda stance: quote_href(stance, absolute),
         until=timezone.localdate(),
     )
@@ -126,17 +129,11 @@ def actor(request, slug: str):
     page = Paginator(on_policies, SERIES_PER_PAGE).get_page(request.GET.get("page"))
     counts = {row["policy"]: row["count"] for row in page}
     # Each policy's latest POINTS_PER_CHART stances, series after series, each in the order its stances count.
-    newest = Window(
-        RowNumber(),
-        partition_by=[F("policy_id")],
-        order_by=[F("known_from").desc(), F("stated_on").desc(), F("pk").desc()],
-    )
     stances = list(
         Stance.objects.published()
         .for_actor(actor)
         .filter(policy__in=counts)
-        .annotate(newest=newest)
-        .filter(newest__lte=POINTS_PER_CHART)
+        .newest_of_each_policy(POINTS_PER_CHART)
         .with_evidence()
         .with_previous()
         .chronological()
