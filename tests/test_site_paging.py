@@ -90,10 +90,10 @@ def test_a_chart_of_a_long_series_draws_its_latest_stances_and_says_so(client, p
     monkeypatch.setattr("web.views.POINTS_PER_CHART", 3)
 
     svg = client.get("/actors/prolific/policies/policy-a/chart.svg").content.decode()
-    assert "<title id=\"chart-title\">Prolific Speaker on Policy a (the latest 3 of 8 stances)</title>" in svg
+    assert '<title id="chart-title">Prolific Speaker on Policy a (the latest 3 of 8 stances)</title>' in svg
     assert len(set(re.findall(r'data-stance="(\d+)"', svg))) == 3
     embed = client.get("/embed/actors/prolific/policies/policy-a/").content.decode()
     assert "(the latest 3 of 8 stances)" in embed
     # A series that fits is drawn whole, under its plain title.
     short = client.get("/actors/prolific/policies/policy-b/chart.svg").content.decode()
-    assert "<title id=\"chart-title\">Prolific Speaker on Policy b</title>" in short
+    assert '<title id="chart-title">Prolific Speaker on Policy b</title>' in short
