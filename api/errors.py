@@ -36,6 +36,23 @@ class DatabaseUnavailable(exceptions.APIException):
     default_code = "database_unavailable"
 
 
+class StatementTimeout(exceptions.APIException):
+    status_code = 503
+    default_detail = (
+        "The request took too long to answer and was stopped: narrow it, e.g. with a filter or a more specific search."
+    )
+    default_code = "statement_timeout"
+
+
+# PostgreSQL's code for a statement stopped by statement_timeout (``stancetracker.db.read_snapshot``).
+QUERY_CANCELED = "57014"
+
+
+def timed_out(error: Exception) -> bool:
+    """True when ``error`` is a statement stopped for running longer than the public limit."""
+    return getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED
+
+
 def error_body(status: int, code: str, message: str, errors: dict[str, list[str]] | None = None) -> dict:
     return {"status": status, "code": code, "message": message, "errors": errors or {}}
 
@@ -66,7 +83,7 @@ def database_unavailable(request, response, error: Exception):
 
 def database_unavailable_response(request, error: Exception) -> JsonResponse:
     """The API's 503 for a database error raised outside DRF's views."""
-    outage = DatabaseUnavailable()
+    outage = StatementTimeout() if timed_out(error) else DatabaseUnavailable()
     response = JsonResponse(error_body(outage.status_code, outage.default_code, str(outage.detail)), status=503)
     return database_unavailable(request, response, error)
 
@@ -75,7 +92,7 @@ def public_exception_handler(exc, context):
     """DRF's handler, with its body rewritten into the one public error shape."""
     database_error = exc if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS) else None
     if database_error is not None:
-        exc = DatabaseUnavailable()
+        exc = StatementTimeout() if timed_out(database_error) else DatabaseUnavailable()
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, PermissionDenied):

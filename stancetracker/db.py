@@ -14,6 +14,7 @@ that lags behind the primary.
 import contextvars
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import connections, router, transaction
 from multidb import PinningReplicaRouter
 
@@ -49,8 +50,12 @@ def read_snapshot(model):
     try:
         with transaction.atomic(using=alias):
             if outermost and connection.vendor == "postgresql":
+                # One round trip: the snapshot's isolation, and how long each of its statements may run.
+                statements = ["SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"]
+                if timeout := int(settings.DATABASE_PUBLIC_STATEMENT_TIMEOUT_MS):
+                    statements.append(f"SET LOCAL statement_timeout = {timeout}")
                 with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    cursor.execute("; ".join(statements))
             if (seen := _versions_seen.get()) is not None:
                 seen.append(read_token())
             yield

@@ -114,6 +114,9 @@ DATABASES = {
 }
 # Seconds a client is told to wait (Retry-After) when the database cannot be reached.
 DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "30"))
+# Milliseconds a public request's statement may run on PostgreSQL before it is stopped (0: no limit), so that no
+# request, however costly its parameters, holds an app server's worker for long.
+DATABASE_PUBLIC_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_PUBLIC_STATEMENT_TIMEOUT_MS", "5000"))
 if os.environ.get("DATABASE_TEST_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
 
