@@ -4,6 +4,7 @@ Slugs are checked against the database, so an unknown actor, policy, topic or so
 error (``"Select a valid choice. … is not one of the available choices."``), never an empty list.
 """
 
+import copy
 import datetime
 from typing import ClassVar
 
@@ -19,6 +20,7 @@ from positions.constants import EARLIEST_STANCE_DATE
 from positions.models import Actor, Policy, Stance
 from positions.timeline import ShiftKind
 from sources.models import Source
+from stancetracker.compiled import ids_by
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -46,8 +48,35 @@ class IsoDateFilter(django_filters.DateFilter):
 UNKNOWN_SLUG = {"invalid_choice": "Select a valid choice. %(value)s is not one of the available choices."}
 
 
+class SlugsField(django_filters.fields.ModelMultipleChoiceField):
+    """Slugs of the queryset's model, cleaned to the ids of the records they name (in the order given), or
+    refused with the first that names none, as Django's field words it. One query of ids and slugs, compiled once
+    per number of slugs, where Django's field reads the whole records and builds a queryset per slug."""
+
+    def clean(self, value):
+        value = self.prepare_value(value)
+        if not value:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if not isinstance(value, (list, tuple)) or not all(isinstance(slug, str) for slug in value):
+            raise ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        for slug in value:
+            self.validate_no_null_characters(slug)
+        slugs = list(dict.fromkeys(value))
+        ids = ids_by(self.queryset.model, self.to_field_name, slugs)
+        for slug in slugs:
+            if slug not in ids:
+                message = self.error_messages["invalid_choice"]
+                raise ValidationError(message, code="invalid_choice", params={"value": slug})
+        self.run_validators(value)
+        return [ids[slug] for slug in slugs]
+
+
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
-    """Several slugs (``?actor=a&actor=b``), each checked against the database."""
+    """Several slugs (``?actor=a&actor=b``), each checked against the database: the filter gets their ids."""
+
+    field_class = SlugsField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
@@ -56,7 +85,7 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
     def get_filter_predicate(self, value):
-        # Filter on the object the slug named, not on the slug against the relation's primary key.
+        # Filter on the id the slug named, not on the slug against the relation's primary key.
         return {self.field_name: value}
 
 
@@ -77,17 +106,42 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
+class _CopiedPerRequest(dict):
+    """A FilterSet's filters, or its form's fields, which each FilterSet and each form copies for itself
+    (django-filter and Django deep-copy them). A request changes nothing in them but what the FilterSet sets on
+    its own copy of each filter (``parent``, ``model`` and the bound ``method``), so a shallow copy of each is a
+    copy enough: deep copies of a list's thirteen filters and their fields, widgets and choices cost more than
+    a millisecond a request."""
+
+    def __deepcopy__(self, memo):
+        return {name: _copied(item) for name, item in self.items()}
+
+
+def _copied(item):
+    copied = copy.copy(item)
+    if isinstance(item, django_filters.Filter) and item.method is not None:
+        copied.method = item.method  # bound to the copy, whose ``parent`` the FilterSet sets
+    return copied
+
+
 class PublicFilterSet(django_filters.FilterSet):
-    """A FilterSet whose form class is built once per FilterSet class rather than on every request. The form's
-    fields depend only on the declared filters (their querysets are fixed, and each form copies its fields and
-    their querysets anew), and building them for every request was a good part of a list's cost."""
+    """A FilterSet whose form class is built once per FilterSet class rather than on every request, and whose
+    filters and form fields are copied shallowly (``_CopiedPerRequest``). The form's fields depend only on the
+    declared filters (their querysets are fixed), and building them for every request was a good part of a list's
+    cost."""
 
     _form_classes: ClassVar[dict[type, type]] = {}
+
+    @classmethod
+    def get_filters(cls):
+        return _CopiedPerRequest(super().get_filters())
 
     def get_form_class(self):
         form_class = self._form_classes.get(type(self))
         if form_class is None:
-            form_class = self._form_classes[type(self)] = super().get_form_class()
+            form_class = super().get_form_class()
+            form_class.base_fields = _CopiedPerRequest(form_class.base_fields)
+            self._form_classes[type(self)] = form_class
         return form_class
 
 

@@ -94,8 +94,15 @@ class StanceSerializer(serializers.ModelSerializer):
             "excerpts",
         ]
 
+    def written(self, instance) -> dict:
+        """The fields written by hand (``api.rows``); a subclass adds its own."""
+        return rows.stance(instance)
+
     def to_representation(self, instance) -> dict:
-        known = rows.stance(instance)
+        known = self.written(instance)
+        if all(name in known for name in self.Meta.fields):
+            # DRF's fields are built from the model for every serializer: not needed when none is used.
+            return {name: known[name] for name in self.Meta.fields}
         data = {}
         for name, field in self.fields.items():
             if name in known:
@@ -137,6 +144,9 @@ class TimelineEntrySerializer(StanceSerializer):
     def get_change(self, stance) -> dict:
         # Written by ``api.rows.change``: a serializer per entry, built and deep-copied, cost a third of a page.
         return rows.change(self.context["steps"][stance.pk])
+
+    def written(self, instance) -> dict:
+        return {**rows.stance(instance), "change": self.get_change(instance)}
 
 
 class ShiftEndSerializer(StanceSerializer):

@@ -5,8 +5,10 @@ Every view refuses writes (only GET, HEAD and OPTIONS are routed), answers error
 (``PublicAPIMixin``).
 """
 
+from typing import ClassVar
+
 from django.db.models import F
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
@@ -16,8 +18,10 @@ from rest_framework.renderers import BrowsableAPIRenderer
 
 from positions import timeline
 from positions.models import Actor, Policy, Stance, StanceEvidence
+from positions.querysets import StanceRow
 from positions.timeline import Shift, ShiftKind
 from sources.models import Source
+from stancetracker.compiled import CompiledQuery, ids_by
 from stancetracker.db import read_snapshot
 
 from .filters import (
@@ -43,6 +47,9 @@ from .serializers import (
     StanceSerializer,
     TimelineEntrySerializer,
 )
+
+# Ids are 64-bit: a longer run of digits names no record (and is not sent to the database as one).
+MAX_ID_DIGITS = 18
 
 STANCE_CSV_COLUMNS = {
     "id": "id",
@@ -113,6 +120,7 @@ class StanceRowsMixin:
     or one record, and two more queries, with no model instance; ``api.rows`` writes their JSON."""
 
     row_fields: tuple[str, ...] = ()  # read besides ``STANCE_ROW_FIELDS``
+    _records_by_id: ClassVar[dict[type, CompiledQuery]] = {}
 
     def paginate_queryset(self, queryset):
         rows = queryset.as_rows(*self.row_fields)
@@ -124,11 +132,28 @@ class StanceRowsMixin:
         return None if page is None else Stance.objects.with_evidence_rows(page)
 
     def get_object(self):
-        queryset = self.filter_queryset(self.get_queryset()).as_rows(*self.row_fields)
-        lookup = self.lookup_url_kwarg or self.lookup_field
-        row = generics.get_object_or_404(queryset, **{self.lookup_field: self.kwargs[lookup]})
+        lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if self.lookup_field == "pk" and lookup.isascii() and lookup.isdigit() and len(lookup) <= MAX_ID_DIGITS:
+            # One record by its id, the commonest request of all: its SQL is compiled once per view.
+            found = self.record_by_id()(pk=int(lookup))
+            if not found:
+                raise Http404
+            row = StanceRow(found[0])
+        else:
+            queryset = self.filter_queryset(self.get_queryset()).as_rows(*self.row_fields)
+            row = generics.get_object_or_404(queryset, **{self.lookup_field: lookup})
         self.check_object_permissions(self.request, row)
         return Stance.objects.with_evidence_rows([row])[0]
+
+    @classmethod
+    def record_by_id(cls) -> CompiledQuery:
+        """This view's record by its id (``get_object``), compiled: ``queryset`` and ``row_fields`` are the view's."""
+        query = cls._records_by_id.get(cls)
+        if query is None:
+            query = cls._records_by_id[cls] = CompiledQuery(
+                Stance, lambda pk: cls.queryset.order_by().filter(pk=pk).as_rows(*cls.row_fields)
+            )
+        return query
 
 
 class CSVMixin:
@@ -225,8 +250,10 @@ class TimelineMixin(StanceRowsMixin):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no slug
             return Stance.objects.none()
-        owner = get_object_or_404(self.series_owner, slug=self.kwargs["slug"])
-        stances = Stance.objects.published().filter(**{self.series_owner._meta.model_name: owner})
+        owner = ids_by(self.series_owner, "slug", [self.kwargs["slug"]]).get(self.kwargs["slug"])
+        if owner is None:
+            raise Http404
+        stances = Stance.objects.published().filter(**{f"{self.series_owner._meta.model_name}_id": owner})
         return stances.chronological(of=self.series_owner._meta.model_name)
 
     def get_serializer(self, *args, **kwargs):
@@ -314,7 +341,7 @@ class ShiftListView(PublicAPIMixin, CSVMixin, generics.GenericAPIView):
         # ... and both ends of the page's shifts are read with their evidence (three more queries), from the
         # same snapshot: every id is there.
         ids = {row["pk"] for row in page} | {row["previous_id"] for row in page}
-        ends = Stance.objects.with_evidence_rows(Stance.objects.published().filter(pk__in=ids).as_rows())
+        ends = Stance.objects.with_evidence_rows(Stance.objects.published_rows(ids))
         full = {end.pk: end for end in ends}
         shifts = [Shift(full[row["previous_id"]], full[row["pk"]], ShiftKind(row["step"])) for row in page]
         return self.get_paginated_response(self.get_serializer(shifts, many=True).data)

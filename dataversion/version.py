@@ -25,6 +25,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connections, router
 
+from stancetracker.compiled import CompiledQuery
+
 from .models import ROW_ID, DataVersion
 
 GENERATION_KEY = "dataversion:generation"
@@ -36,8 +38,12 @@ READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET", "SHOW", "EXPLAIN",
 def read_token(*, using: str | None = None) -> str | None:
     """The token in the database (``using``, or where ``DataVersion`` is read from), as the current
     transaction sees it; ``None`` if the row is missing (a database being flushed)."""
-    rows = DataVersion.objects.using(using or router.db_for_read(DataVersion))
-    return rows.filter(pk=ROW_ID).values_list("token", flat=True).first()
+    tokens = _TOKEN(using=using or router.db_for_read(DataVersion))
+    return tokens[0] if tokens else None
+
+
+# Read at the start of every public request: compiled once (``stancetracker.compiled``).
+_TOKEN = CompiledQuery(DataVersion, lambda: DataVersion.objects.filter(pk=ROW_ID).values_list("token", flat=True))
 
 
 def current() -> str | None:

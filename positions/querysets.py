@@ -9,6 +9,8 @@ from django.db import connections, models
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from stancetracker.compiled import CompiledQuery
+
 from .chronology import ORDER_FIELDS
 from .constants import Status
 from .timeline import SHIFT_STEPS
@@ -242,36 +244,33 @@ class StanceQuerySet(models.QuerySet):
         """``rows`` (from ``as_rows()``) as ``StanceRow``s, each with ``excerpts`` (its quotes in text order, each
         with its source) and ``roles`` (every role of its actor, earliest first): two queries for the whole page,
         and no model instance."""
-        from .models import Role, StanceEvidence
-
         stances = [StanceRow(row) for row in rows]
         if not stances:
             return stances
         excerpts: dict[int, list[dict]] = {stance["pk"]: [] for stance in stances}
-        links = (
-            StanceEvidence.objects.filter(stance__in=excerpts)
-            .order_by("stance_id", "excerpt__start", "excerpt_id")
-            .values_list("stance_id", *(f"excerpt__{name}" for name in EXCERPT_ROW_FIELDS))
-        )
-        for stance_id, *values in links:
+        for stance_id, *values in _EVIDENCE_OF_STANCES(ids=list(excerpts)):
             excerpts[stance_id].append(dict(zip(EXCERPT_ROW_FIELDS, values, strict=True)))
         roles: dict[int, list[dict]] = {stance["actor_id"]: [] for stance in stances}
-        held = (
-            Role.objects.filter(actor__in=roles)
-            .order_by("actor_id", models.F("start_on").asc(nulls_first=True), "pk")
-            .values("actor_id", *ROLE_ROW_FIELDS)
-        )
-        for role in held:
+        for role in _ROLES_OF_ACTORS(ids=list(roles)):
             roles[role["actor_id"]].append(role)
         for stance in stances:
             stance["excerpts"] = excerpts[stance["pk"]]
             stance["roles"] = roles[stance["actor_id"]]
         return stances
 
+    def published_rows(self, ids) -> list[dict]:
+        """The published stances of these ids as ``as_rows()`` reads them, in no order: one query, compiled once
+        per number of ids."""
+        return _PUBLISHED_ROWS(ids=list(ids))
+
     def point_rows(self, ids) -> dict[int, StanceRow]:
         """What placing these stances in their series reads of them (``positions.timeline``), as ``StanceRow``s by
         id: one query."""
-        return {row["pk"]: StanceRow(row) for row in self.filter(pk__in=ids).values("pk", *SERIES_POINT_FIELDS)}
+        if self.query.where:  # filtered: only the ORM can add this queryset's conditions
+            rows = self.filter(pk__in=ids).order_by().values("pk", *SERIES_POINT_FIELDS)
+        else:
+            rows = _POINTS_OF_STANCES(ids=list(ids))
+        return {row["pk"]: StanceRow(row) for row in rows}
 
     def shifts(self):
         """Published stances that shift their series' position (``positions.timeline.shifts``), each the later
@@ -335,6 +334,40 @@ EXCERPT_ROW_FIELDS = (
 )  # fmt: skip
 # What a role shows (``StanceQuerySet.with_evidence_rows``).
 ROLE_ROW_FIELDS = ("title", "organization__slug", "organization__name", "start_on", "end_on")
+
+
+# The small reads of every public response, compiled once (``stancetracker.compiled``): building their SQL cost
+# more than running it.
+def _evidence_of_stances(ids):
+    from .models import StanceEvidence
+
+    links = StanceEvidence.objects.filter(stance__in=ids).order_by("stance_id", "excerpt__start", "excerpt_id")
+    return links.values_list("stance_id", *(f"excerpt__{name}" for name in EXCERPT_ROW_FIELDS))
+
+
+def _roles_of_actors(ids):
+    from .models import Role
+
+    held = Role.objects.filter(actor__in=ids).order_by("actor_id", models.F("start_on").asc(nulls_first=True), "pk")
+    return held.values("actor_id", *ROLE_ROW_FIELDS)
+
+
+def _points_of_stances(ids):
+    from .models import Stance
+
+    return Stance.objects.filter(pk__in=ids).order_by().values("pk", *SERIES_POINT_FIELDS)
+
+
+def _published_rows(ids):
+    from .models import Stance
+
+    return Stance.objects.published().filter(pk__in=ids).order_by().as_rows()
+
+
+_PUBLISHED_ROWS = CompiledQuery("positions.Stance", _published_rows)
+_EVIDENCE_OF_STANCES = CompiledQuery("positions.StanceEvidence", _evidence_of_stances)
+_ROLES_OF_ACTORS = CompiledQuery("positions.Role", _roles_of_actors)
+_POINTS_OF_STANCES = CompiledQuery("positions.Stance", _points_of_stances)
 
 # Where ``with_evidence()`` leaves each stance's excerpts (read through ``Stance.quoted_excerpts``).
 EXCERPTS_PREFETCHED = "prefetched_excerpts"

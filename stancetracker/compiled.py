@@ -1,0 +1,201 @@
+"""Querysets of a fixed shape, compiled to SQL once and run again with other values.
+
+Turning a queryset into SQL costs Django about a millisecond for a ``values()`` read that joins a few tables:
+more than running it, for the small reads a public response is made of (a page's excerpts, its actors' roles,
+one stance by its id, the data version). A ``CompiledQuery`` builds its queryset once per database and shape,
+from stand-in values, keeps the SQL and where the stand-ins went in its parameters, and afterwards only puts the
+request's values there, runs the statement through the connection's cursor (so execute wrappers, query capture
+and the snapshot's database apply as to any query) and applies the fields' converters as Django would. The rows
+are what the queryset itself would have given: dicts for ``values()``, tuples for ``values_list()``, values for
+``flat=True``.
+
+Only whole numbers and strings may vary (ids and slugs): they reach the statement as they are given, so a stand-in
+is found among the compiled parameters by its value. A list parameter (``pk__in=ids``) is compiled once per
+length. A queryset whose stand-ins cannot all be found exactly once is never kept: it is built and run by the ORM
+on every call, so a shape this module cannot handle is slow, never wrong.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
+from django.db.models.query import FlatValuesListIterable, ValuesIterable, ValuesListIterable
+from django.utils.functional import cached_property
+
+# Stand-ins: values no real id or slug takes, each distinct.
+_INT_BASE = -8_302_117_000_000_000
+_STR_PREFIX = "\ue000compiled-stand-in-"
+# Shapes kept per query (list lengths); a request can only ask for pages of bounded size.
+MAX_SHAPES = 512
+
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    params: tuple
+    slots: dict[int, tuple[str, int | None]]  # position in params -> (argument, index in a list argument)
+    names: tuple[str, ...]
+    converters: tuple  # ((column, (converter, ...), expression), ...)
+    shape: type  # the queryset's iterable class
+
+
+class _Uncompilable(Exception):
+    """The queryset's SQL does not hold each stand-in exactly once."""
+
+
+class CompiledQuery:
+    """``build(**arguments)`` (a ``values()`` or ``values_list()`` queryset of ``model``, a model or its
+    ``"app_label.Model"``, whose router decides the database), compiled once per database and shape; call the
+    ``CompiledQuery`` with the arguments to get its rows as a list."""
+
+    def __init__(self, model, build: Callable[..., object]):
+        self._model = model
+        self.build = build
+        self._statements: dict[tuple, _Statement | None] = {}
+        self._lock = threading.Lock()
+
+    @cached_property
+    def model(self):
+        return apps.get_model(self._model) if isinstance(self._model, str) else self._model
+
+    def __call__(self, *, using: str | None = None, **arguments) -> list:
+        alias = using or router.db_for_read(self.model)
+        key = (alias, *sorted((name, _shape(value)) for name, value in arguments.items()))
+        try:
+            statement = self._statements[key]
+        except KeyError:
+            statement = self._compile(alias, key, arguments)
+        if statement is None:  # not kept: the ORM's own way
+            return list(self.build(**arguments).using(alias))
+        return _run(statement, connections[alias], arguments)
+
+    def _compile(self, alias: str, key: tuple, arguments: dict) -> _Statement | None:
+        stand_ins = _stand_ins(arguments)
+        queryset = self.build(**stand_ins).using(alias)
+        try:
+            statement = _statement(queryset, alias, stand_ins)
+        except _Uncompilable:
+            statement = None
+        with self._lock:
+            if len(self._statements) >= MAX_SHAPES:
+                self._statements.clear()
+            self._statements[key] = statement
+        return statement
+
+
+def _shape(value) -> int | str:
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _check(item)
+        return len(value)
+    _check(value)
+    return type(value).__name__
+
+
+def _check(value) -> None:
+    if type(value) not in (int, str):
+        raise TypeError(f"CompiledQuery takes whole numbers, strings and lists of them, not {type(value).__name__}")
+
+
+def _stand_ins(arguments: dict) -> dict:
+    counter = itertools.count()
+
+    def stand_in(value):
+        number = next(counter)
+        return f"{_STR_PREFIX}{number}" if isinstance(value, str) else _INT_BASE - number
+
+    return {
+        name: [stand_in(item) for item in value] if isinstance(value, (list, tuple)) else stand_in(value)
+        for name, value in arguments.items()
+    }
+
+
+def _statement(queryset, alias: str, stand_ins: dict) -> _Statement:
+    shape = queryset._iterable_class
+    if shape not in (ValuesIterable, ValuesListIterable, FlatValuesListIterable):
+        raise _Uncompilable("only values() and values_list() querysets are compiled")
+    query = queryset.query
+    compiler = query.get_compiler(using=alias)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # e.g. ``pk__in=[]``: no statement, no rows
+        return _Statement("", (), {}, (), (), shape)
+    if compiler.has_extra_select or query.extra_select:
+        raise _Uncompilable("extra() columns are not compiled")
+    wanted = {}
+    for name, value in stand_ins.items():
+        if isinstance(value, list):
+            wanted.update({item: (name, index) for index, item in enumerate(value)})
+        else:
+            wanted[value] = (name, None)
+    slots: dict[int, tuple[str, int | None]] = {}
+    for position, param in enumerate(params):
+        if type(param) in (int, str) and param in wanted:
+            if wanted[param] in slots.values():
+                raise _Uncompilable(f"stand-in for {wanted[param]} occurs twice")
+            slots[position] = wanted[param]
+    if len(slots) != len(wanted):
+        raise _Uncompilable("a stand-in did not reach the parameters as it was")
+    fields = [column for column, _, _ in compiler.select[: compiler.col_count]]
+    converters = tuple(
+        (column, tuple(functions), expression)
+        for column, (functions, expression) in compiler.get_converters(fields).items()
+    )
+    names = tuple([*query.extra_select, *query.values_select, *query.annotation_select])
+    if shape is not ValuesIterable and queryset._fields:
+        # values_list() gives its columns in the order they were named, which may not be the query's.
+        fields = (*queryset._fields, *(name for name in query.annotation_select if name not in queryset._fields))
+        if fields != names:
+            raise _Uncompilable("values_list() columns in another order than the query's")
+    return _Statement(sql, tuple(params), slots, names, converters, shape)
+
+
+def _run(statement: _Statement, connection, arguments: dict) -> list:
+    if not statement.sql:
+        return []
+    params = list(statement.params)
+    for position, (name, index) in statement.slots.items():
+        params[position] = arguments[name] if index is None else arguments[name][index]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        rows: Sequence = cursor.fetchall()
+    if statement.converters:
+        rows = [_converted(row, statement.converters, connection) for row in rows]
+    if statement.shape is ValuesIterable:
+        names = statement.names
+        return [dict(zip(names, row, strict=True)) for row in rows]
+    if statement.shape is FlatValuesListIterable:
+        return [row[0] for row in rows]
+    return [tuple(row) for row in rows]
+
+
+def _converted(row, converters, connection) -> list:
+    row = list(row)
+    for column, functions, expression in converters:
+        value = row[column]
+        for function in functions:
+            value = function(value, expression, connection)
+        row[column] = value
+    return row
+
+
+_ids_by: dict[tuple, CompiledQuery] = {}
+
+
+def ids_by(model, field: str, values: list) -> dict:
+    """``{value: id}`` for the records of ``model`` whose ``field`` (a unique one, such as a slug) has one of
+    ``values``: one query, compiled once per model, field and number of values."""
+    query = _ids_by.get((model, field))
+    if query is None:
+
+        def build(values):
+            return model._default_manager.filter(**{f"{field}__in": values}).order_by().values_list(field, "pk")
+
+        query = _ids_by[model, field] = CompiledQuery(model, build)
+    return dict(query(values=list(values)))
