@@ -12,6 +12,10 @@ from positions.constants import EvidenceKind, Position
 from positions.querysets import StanceRow
 from positions.timeline import Shift, Step
 
+# Labels by value: an enum lookup per row and field cost more than the rest of a row of a long list.
+POSITION_LABELS = {position.value: position.label for position in Position}
+EVIDENCE_KIND_LABELS = {kind.value: kind.label for kind in EvidenceKind}
+
 
 def _day(value: datetime.date | None) -> str | None:
     return value.isoformat() if value is not None else None
@@ -57,14 +61,14 @@ def stance(row: StanceRow) -> dict:
         "actor": brief(row, "actor"),
         "policy": brief(row, "policy"),
         "position": row["position"],
-        "position_label": Position(row["position"]).label,
+        "position_label": POSITION_LABELS[row["position"]],
         "stated_on": _day(first),
         "stated_by": _day(row["stated_by"]),
         "date_precision": row["date_precision"],
         "stated_on_display": str(chronology.period(first, row["date_precision"], row["stated_by"])),
         "known_from": _day(known_from),
         "evidence_kind": row["evidence_kind"],
-        "evidence_kind_label": EvidenceKind(row["evidence_kind"]).label,
+        "evidence_kind_label": EVIDENCE_KIND_LABELS[row["evidence_kind"]],
         "qualifier": row["qualifier"],
         "summary": row["summary"],
         # The roles held at some time from the stance's first day to the day it is known from (``Stance.capacity``).
@@ -108,23 +112,25 @@ def shift(shift: Shift[StanceRow], write_end: Callable[[StanceRow], dict]) -> di
 
 def latest_position(row: dict) -> dict:
     """A row of ``StanceQuerySet.latest_position_rows`` as ``LatestPositionSerializer`` documents it."""
+    # An actors page holds about a thousand of these: its days are written inline, not by ``_day``.
+    stated_by = row["stated_by"]
     return {
         "stance": row["pk"],
         "policy": {"slug": row["policy__slug"], "name": row["policy__name"]},
         "qualifier": row["qualifier"],
         "position": row["position"],
-        "position_label": Position(row["position"]).label,
-        "stated_on": _day(row["stated_on"]),
-        "stated_by": _day(row["stated_by"]),
+        "position_label": POSITION_LABELS[row["position"]],
+        "stated_on": row["stated_on"].isoformat(),
+        "stated_by": stated_by.isoformat() if stated_by is not None else None,
         "date_precision": row["date_precision"],
-        "known_from": _day(row["known_from"]),
+        "known_from": row["known_from"].isoformat(),
         "summary": row["summary"],
     }
 
 
-def actor(actor, latest_positions: list[dict]) -> dict:
-    """Every field of ``ActorSerializer``, from an actor read with its parent and roles (``ActorViewSet``) and its
-    rows of ``StanceQuerySet.latest_position_rows``."""
+def actor(actor, roles: list[dict], latest_positions: list[dict]) -> dict:
+    """Every field of ``ActorSerializer``, from an actor read with its parent (``ActorViewSet``), its rows of
+    ``ActorQuerySet.role_rows`` and of ``StanceQuerySet.latest_position_rows``."""
     parent = actor.parent
     return {
         "slug": actor.slug,
@@ -133,17 +139,7 @@ def actor(actor, latest_positions: list[dict]) -> dict:
         "description": actor.description,
         "parent": {"slug": parent.slug, "name": parent.name} if parent is not None else None,
         "wikidata_id": actor.wikidata_id,
-        "roles": [
-            {
-                "title": held.title,
-                "organization": (
-                    {"slug": held.organization.slug, "name": held.organization.name} if held.organization else None
-                ),
-                "start_on": _day(held.start_on),
-                "end_on": _day(held.end_on),
-            }
-            for held in actor.roles.all()
-        ],
+        "roles": [role(held) for held in roles],
         "published_stance_count": actor.published_stance_count,
         "latest_positions": [latest_position(row) for row in latest_positions],
     }

@@ -237,7 +237,8 @@ class ActorSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance) -> dict:
         # The fields document the JSON; ``api.rows.actor`` writes it, without DRF's work per field of fifty actors.
-        return rows.actor(instance, self.context["latest_positions"].get(instance.pk, []))
+        context = self.context
+        return rows.actor(instance, context["roles"][instance.pk], context["latest_positions"].get(instance.pk, []))
 
 
 class PolicySerializer(serializers.ModelSerializer):

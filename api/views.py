@@ -172,16 +172,18 @@ class ActorViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Actor.objects.all()
 
     def get_queryset(self):
-        # Roles are printed for every actor: one prefetch query, not one per actor.
-        return Actor.objects.select_related("parent").with_roles().with_published_stance_count().order_by("name", "pk")
+        return Actor.objects.select_related("parent").with_published_stance_count().order_by("name", "pk")
 
     def get_serializer(self, *args, **kwargs):
         if args:
-            # Latest positions of the page's actors in one query of plain rows. Per request: "latest" means as of
-            # today, the same day /api/positions/ uses by default.
-            actors = args[0] if kwargs.get("many") else [args[0]]
-            rows = Stance.objects.latest_position_rows([actor.pk for actor in actors])
-            kwargs["context"] = {**self.get_serializer_context(), "latest_positions": rows}
+            # The page's roles and latest positions, each in one query of plain rows. Per request: "latest" means
+            # as of today, the same day /api/positions/ uses by default.
+            actors = [actor.pk for actor in (args[0] if kwargs.get("many") else [args[0]])]
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "roles": Actor.objects.role_rows(actors),
+                "latest_positions": Stance.objects.latest_position_rows(actors),
+            }
         return super().get_serializer(*args, **kwargs)
 
 

@@ -82,12 +82,20 @@ class ActorQuerySet(models.QuerySet):
         return self.annotate(published_stance_count=_published_stance_count(self.model._meta.model_name))
 
     def with_roles(self):
-        """Every role with its organization, in one more query."""
+        """Every role with its organization, earliest first (undated first, on every database), in one more
+        query."""
         from .models import Role
 
-        return self.prefetch_related(
-            models.Prefetch("roles", queryset=Role.objects.select_related("organization").order_by("start_on", "pk"))
-        )
+        held = Role.objects.select_related("organization").order_by(*ROLE_ORDER)
+        return self.prefetch_related(models.Prefetch("roles", queryset=held))
+
+    def role_rows(self, actor_ids) -> dict[int, list[dict]]:
+        """Every role of these actors as plain rows of ``ROLE_ROW_FIELDS``, earliest first, by actor: one query,
+        compiled once per number of actors."""
+        roles: dict[int, list[dict]] = {actor_id: [] for actor_id in actor_ids}
+        for role in _ROLES_OF_ACTORS(ids=list(roles)):
+            roles[role["actor_id"]].append(role)
+        return roles
 
     def with_latest_positions(self, day: datetime.date | None = None):
         """Each actor's position in each series at the end of ``day`` (today when omitted), as
@@ -250,9 +258,9 @@ class StanceQuerySet(models.QuerySet):
         excerpts: dict[int, list[dict]] = {stance["pk"]: [] for stance in stances}
         for stance_id, *values in _EVIDENCE_OF_STANCES(ids=list(excerpts)):
             excerpts[stance_id].append(dict(zip(EXCERPT_ROW_FIELDS, values, strict=True)))
-        roles: dict[int, list[dict]] = {stance["actor_id"]: [] for stance in stances}
-        for role in _ROLES_OF_ACTORS(ids=list(roles)):
-            roles[role["actor_id"]].append(role)
+        from .models import Actor
+
+        roles = Actor.objects.role_rows({stance["actor_id"] for stance in stances})
         for stance in stances:
             stance["excerpts"] = excerpts[stance["pk"]]
             stance["roles"] = roles[stance["actor_id"]]
@@ -334,6 +342,8 @@ EXCERPT_ROW_FIELDS = (
 )  # fmt: skip
 # What a role shows (``StanceQuerySet.with_evidence_rows``).
 ROLE_ROW_FIELDS = ("title", "organization__slug", "organization__name", "start_on", "end_on")
+# An actor's roles, earliest first; undated ones first on every database (PostgreSQL would put NULLs last).
+ROLE_ORDER = (models.F("start_on").asc(nulls_first=True), "pk")
 
 
 # The small reads of every public response, compiled once (``stancetracker.compiled``): building their SQL cost
@@ -348,7 +358,7 @@ def _evidence_of_stances(ids):
 def _roles_of_actors(ids):
     from .models import Role
 
-    held = Role.objects.filter(actor__in=ids).order_by("actor_id", models.F("start_on").asc(nulls_first=True), "pk")
+    held = Role.objects.filter(actor__in=ids).order_by("actor_id", *ROLE_ORDER)
     return held.values("actor_id", *ROLE_ROW_FIELDS)
 
 
