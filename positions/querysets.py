@@ -2,15 +2,15 @@
 when a stance counts are ``positions.chronology``'s, spelled here in SQL."""
 
 import datetime
-import json
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connections, models
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from stancetracker.compiled import CompiledQuery
 
+from . import search
 from .chronology import ORDER_FIELDS
 from .constants import Status
 from .timeline import SHIFT_STEPS
@@ -32,13 +32,16 @@ STANCE_ROW_FIELDS = (
     "stated_on", "stated_by", "date_precision", "known_from", "evidence_kind", "qualifier", "summary", "previous_id",
 )  # fmt: skip
 
-# From how many estimated matches a text search treats its words as common (``StanceQuerySet.search``).
-SEARCH_COMMON_MATCHES = 20_000
 
+class StoredSearchDocument(models.Expression):
+    """The stance's stored search document (``positions.search``): a column of PostgreSQL's that the model does
+    not declare, so that no model instance, form, history row or export carries it."""
 
-def _estimated_rows(queryset) -> int:
-    """How many rows PostgreSQL's planner expects ``queryset`` to give: one EXPLAIN, no row read."""
-    return json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"]
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name(table)}.{connection.ops.quote_name(search.COLUMN)}", []
 
 
 def _published_stance_count(owner: str) -> models.Subquery:
@@ -176,16 +179,13 @@ class StanceQuerySet(models.QuerySet):
         return self.filter(known_from__gte=day)
 
     def search(self, text: str):
-        """Stances whose summary or one of whose excerpts matches ``text``, in this queryset's order.
+        """Stances whose summary or quotes match ``text``, in this queryset's order.
 
-        Full-text search (English stemming, web-search syntax) on PostgreSQL; a case-insensitive substring
-        match elsewhere, which is enough for SQLite in development.
-
-        On PostgreSQL, how the matches are found depends on how many there are, as the planner estimates them
-        from its statistics (no rows read): a few thousand are collected through the full-text indexes of
-        summaries and of quotes, as one union; a word found in tens of thousands of records (``police`` in a
-        large dataset) is common enough for a page of matches to come soon in the list's order, so the rows are
-        tested one by one down the order's index and the page is found without reading every match.
+        Full-text search (English stemming, web-search syntax: ``police budget``, ``"city budget"``, ``-ice``) on
+        PostgreSQL, over each stance's stored document of its summary and quotes (``positions.search``), so that
+        the words of a query may stand in different texts of one record, a phrase only within one. A
+        case-insensitive substring of the summary or of one quote elsewhere, which is enough for SQLite in
+        development.
         """
         from sources.models import Excerpt
 
@@ -194,19 +194,8 @@ class StanceQuerySet(models.QuerySet):
                 excerpt__in=Excerpt.objects.filter(quote__icontains=text)
             )
             return self.filter(models.Q(summary__icontains=text) | models.Q(pk__in=in_excerpts.values("stance")))
-        query = SearchQuery(text, search_type="websearch", config="english")
-        quotes = Excerpt.objects.alias(document=SearchVector("quote", config="english")).filter(document=query)
-        in_quotes = self.model.excerpts.through.objects.filter(excerpt__in=quotes.values("pk"))
-        in_summaries = self.model.objects.alias(document=SearchVector("summary", config="english")).filter(
-            document=query
-        )
-        if _estimated_rows(in_summaries) + _estimated_rows(quotes) < SEARCH_COMMON_MATCHES:
-            matches = in_summaries.order_by().values("pk").union(in_quotes.order_by().values("stance_id"), all=True)
-            return self.filter(pk__in=matches.order_by())
-        quoted = in_quotes.filter(stance=models.OuterRef("pk"))
-        return self.alias(document=SearchVector("summary", config="english")).filter(
-            models.Q(document=query) | models.Exists(quoted)
-        )
+        query = SearchQuery(text, search_type="websearch", config=search.CONFIG)
+        return self.alias(search_document=StoredSearchDocument()).filter(search_document=query)
 
     def with_excerpt_from(self, **lookups):
         """Stances with at least one excerpt matching ``lookups`` (on ``Excerpt``, e.g. ``source__in=``)."""

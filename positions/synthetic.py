@@ -40,7 +40,7 @@ from sources import anchoring
 from sources.models import Excerpt, Source
 from stancetracker import bulkload
 
-from . import chronology, steps
+from . import chronology, search, steps
 from .constants import DatePrecision, EvidenceKind, Status
 from .models import Actor, Policy, Stance, StanceEvidence
 from .seed import analyze_tables
@@ -368,14 +368,18 @@ def generate_synthetic(
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
         existing = synthetic_counts()
-        if any(existing.values()):
-            if not replace:
-                found = ", ".join(f"{count:,} {kind}" for kind, count in existing.items() if count)
-                raise SyntheticDataExists(f"Synthetic data already exists ({found}).")
-            delete_synthetic()
+        if any(existing.values()) and not replace:
+            found = ", ".join(f"{count:,} {kind}" for kind, count in existing.items() if count)
+            raise SyntheticDataExists(f"Synthetic data already exists ({found}).")
         writer = _Writer(batch_size)
+        if any(existing.values()):
+            with search.maintained_after():
+                delete_synthetic()
         with bulkload.built_after(COLUMNS):
-            writer.load(_Generator(sizes=sizes, seed=seed, writer=writer, progress=progress).run)
+            # Search documents are filled once, after the rows and their evidence are in, before the indexes are
+            # built again (``positions.search``).
+            with search.maintained_after():
+                writer.load(_Generator(sizes=sizes, seed=seed, writer=writer, progress=progress).run)
             # Rows written in bulk bypass ``Stance.save()``: every series is placed at once, in this transaction.
             steps.place()
         with connection.cursor() as cursor:

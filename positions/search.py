@@ -1,0 +1,165 @@
+"""The stored search document of each stance, on PostgreSQL: its summary and every quote of its evidence, as one
+``tsvector`` in ``positions_stance.search_document``, with a GIN index over published stances.
+
+A search (``StanceQuerySet.search``) is then one test on one column of the stance row. Before, it was the summary's
+own index OR'd with a semi-join through the evidence to the quotes' index: for a query of several common words
+the planner misjudged how many matched and read every matching quote before the first row (``?q=police budget``
+took seconds at a million stances and could run into the statement timeout). One column has one set of
+statistics, which the planner reads well: a rare word is found through the index, a common one by walking the
+list's order and testing each row's document until the page is full.
+
+The document is kept by triggers, in the writing transaction, whatever writes: the summary when a stance is
+written, the quotes when evidence is linked or unlinked (or, outside the app, when a quote is changed). Bulk
+loads set the triggers aside and rebuild the documents they leave empty in one set-wise statement
+(``maintained_after``).
+
+Quotes are joined with a gap of positions between them, so a phrase (``"city budget"``) matches words that stand
+together in one text, never the end of one quote and the start of the next. SQLite has no document: it searches
+by substring.
+"""
+
+from contextlib import contextmanager
+
+from django.db import connection
+
+COLUMN = "search_document"
+INDEX = "positions_stance_search_document"
+CONFIG = "english"
+# A lexeme no text gives (the English parser splits at the hyphen), standing between two texts and then removed:
+# it pushes the positions of the second text past the first's.
+GAP = "'positions-search-gap':64"
+
+TRIGGERS = {
+    "positions_stance": ["positions_stance_search_document"],
+    "positions_stanceevidence": [
+        "positions_stanceevidence_search_insert",
+        "positions_stanceevidence_search_delete",
+        "positions_stanceevidence_search_update",
+    ],
+    "sources_excerpt": ["sources_excerpt_search_update"],
+}
+
+# The quotes of a set of stances (``stance_id``s given by the FROM clause it is used in) as one document each.
+_QUOTES = f"""
+    SELECT evidence.stance_id, positions_search_agg(to_tsvector('{CONFIG}', excerpt.quote)
+                                                    ORDER BY excerpt.start, excerpt.id) AS quotes
+    FROM positions_stanceevidence AS evidence JOIN sources_excerpt AS excerpt ON excerpt.id = evidence.excerpt_id
+"""
+
+INSTALL = [
+    f"ALTER TABLE positions_stance ADD COLUMN IF NOT EXISTS {COLUMN} tsvector",
+    f"""CREATE OR REPLACE FUNCTION positions_search_join(first tsvector, second tsvector) RETURNS tsvector
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE
+        AS $$ SELECT ts_delete(first || '{GAP.replace("'", "''")}'::tsvector || second, 'positions-search-gap') $$""",
+    "DROP AGGREGATE IF EXISTS positions_search_agg(tsvector)",
+    """CREATE AGGREGATE positions_search_agg(tsvector) (
+        SFUNC = positions_search_join, STYPE = tsvector, INITCOND = '', PARALLEL = SAFE)""",
+    # One stance's document from its summary and its quotes as they stand.
+    f"""CREATE OR REPLACE FUNCTION positions_stance_document(stance bigint, summary text) RETURNS tsvector
+        LANGUAGE sql STABLE PARALLEL SAFE AS $$
+            SELECT positions_search_join(
+                to_tsvector('{CONFIG}', coalesce(summary, '')),
+                coalesce((SELECT quoted.quotes FROM ({_QUOTES} WHERE evidence.stance_id = stance
+                                                   GROUP BY evidence.stance_id) AS quoted), ''))
+        $$""",
+    f"""CREATE OR REPLACE FUNCTION positions_stance_search_document() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            NEW.{COLUMN} := positions_stance_document(NEW.id, NEW.summary);
+            RETURN NEW;
+        END $$""",
+    # Evidence linked or unlinked: the documents of the stances of the statement's rows, once each.
+    f"""CREATE OR REPLACE FUNCTION positions_stanceevidence_search() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                UPDATE positions_stance SET {COLUMN} = positions_stance_document(id, summary)
+                WHERE id IN (SELECT stance_id FROM changed_new);
+            END IF;
+            IF TG_OP IN ('DELETE', 'UPDATE') THEN
+                UPDATE positions_stance SET {COLUMN} = positions_stance_document(id, summary)
+                WHERE id IN (SELECT stance_id FROM changed_old);
+            END IF;
+            RETURN NULL;
+        END $$""",
+    f"""CREATE OR REPLACE FUNCTION sources_excerpt_search() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE positions_stance SET {COLUMN} = positions_stance_document(id, summary)
+            WHERE id IN (SELECT evidence.stance_id FROM positions_stanceevidence AS evidence
+                         JOIN changed_new ON changed_new.id = evidence.excerpt_id);
+            RETURN NULL;
+        END $$""",
+    "DROP TRIGGER IF EXISTS positions_stance_search_document ON positions_stance",
+    """CREATE TRIGGER positions_stance_search_document BEFORE INSERT OR UPDATE OF summary ON positions_stance
+        FOR EACH ROW EXECUTE FUNCTION positions_stance_search_document()""",
+    "DROP TRIGGER IF EXISTS positions_stanceevidence_search_insert ON positions_stanceevidence",
+    """CREATE TRIGGER positions_stanceevidence_search_insert AFTER INSERT ON positions_stanceevidence
+        REFERENCING NEW TABLE AS changed_new FOR EACH STATEMENT EXECUTE FUNCTION positions_stanceevidence_search()""",
+    "DROP TRIGGER IF EXISTS positions_stanceevidence_search_delete ON positions_stanceevidence",
+    """CREATE TRIGGER positions_stanceevidence_search_delete AFTER DELETE ON positions_stanceevidence
+        REFERENCING OLD TABLE AS changed_old FOR EACH STATEMENT EXECUTE FUNCTION positions_stanceevidence_search()""",
+    "DROP TRIGGER IF EXISTS positions_stanceevidence_search_update ON positions_stanceevidence",
+    """CREATE TRIGGER positions_stanceevidence_search_update AFTER UPDATE ON positions_stanceevidence
+        REFERENCING NEW TABLE AS changed_new OLD TABLE AS changed_old
+        FOR EACH STATEMENT EXECUTE FUNCTION positions_stanceevidence_search()""",
+    "DROP TRIGGER IF EXISTS sources_excerpt_search_update ON sources_excerpt",
+    """CREATE TRIGGER sources_excerpt_search_update AFTER UPDATE ON sources_excerpt
+        REFERENCING NEW TABLE AS changed_new FOR EACH STATEMENT EXECUTE FUNCTION sources_excerpt_search()""",
+]
+
+# The documents left empty (every one, after INSTALL; those a bulk load wrote), in two set-wise statements.
+REBUILD = [
+    f"""UPDATE positions_stance AS stance
+        SET {COLUMN} = positions_search_join(to_tsvector('{CONFIG}', coalesce(stance.summary, '')), quoted.quotes)
+        FROM ({_QUOTES} GROUP BY evidence.stance_id) AS quoted
+        WHERE quoted.stance_id = stance.id AND stance.{COLUMN} IS NULL""",
+    f"""UPDATE positions_stance SET {COLUMN} = to_tsvector('{CONFIG}', coalesce(summary, ''))
+        WHERE {COLUMN} IS NULL""",
+]
+
+INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {INDEX} ON positions_stance USING gin ({COLUMN}) WHERE status = 'published'"
+
+UNINSTALL = [
+    *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for table, names in TRIGGERS.items() for name in names),
+    "DROP FUNCTION IF EXISTS sources_excerpt_search()",
+    "DROP FUNCTION IF EXISTS positions_stanceevidence_search()",
+    "DROP FUNCTION IF EXISTS positions_stance_search_document()",
+    "DROP FUNCTION IF EXISTS positions_stance_document(bigint, text)",
+    "DROP AGGREGATE IF EXISTS positions_search_agg(tsvector)",
+    "DROP FUNCTION IF EXISTS positions_search_join(tsvector, tsvector)",
+    f"DROP INDEX IF EXISTS {INDEX}",
+    f"ALTER TABLE positions_stance DROP COLUMN IF EXISTS {COLUMN}",
+]
+
+
+def install(cursor) -> None:
+    """Add the column, its triggers and its index, and fill every document."""
+    for statement in (*INSTALL, *REBUILD, INDEX_SQL):
+        cursor.execute(statement)
+
+
+def uninstall(cursor) -> None:
+    for statement in UNINSTALL:
+        cursor.execute(statement)
+
+
+@contextmanager
+def maintained_after():
+    """Within a transaction: set the document triggers and index aside for a bulk write, then fill the documents
+    it left empty in two set-wise statements and build the index (a trigger run per row and per evidence link
+    would cost minutes at a million stances). Elsewhere than on PostgreSQL, nothing to do."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        for table, names in TRIGGERS.items():
+            for name in names:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {name}")
+        # Built once from the filled documents, rather than kept up to date row by row.
+        cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+    yield
+    with connection.cursor() as cursor:
+        for table, names in TRIGGERS.items():
+            for name in names:
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {name}")
+        for statement in REBUILD:
+            cursor.execute(statement)
+        cursor.execute(INDEX_SQL)
