@@ -39,13 +39,6 @@ TRIGGERS = {
     "sources_excerpt": ["sources_excerpt_search_update"],
 }
 
-# The quotes of a set of stances (``stance_id``s given by the FROM clause it is used in) as one document each.
-_QUOTES = f"""
-    SELECT evidence.stance_id, positions_search_agg(to_tsvector('{CONFIG}', excerpt.quote)
-                                                    ORDER BY excerpt.start, excerpt.id) AS quotes
-    FROM positions_stanceevidence AS evidence JOIN sources_excerpt AS excerpt ON excerpt.id = evidence.excerpt_id
-"""
-
 INSTALL = [
     f"ALTER TABLE positions_stance ADD COLUMN IF NOT EXISTS {COLUMN} tsvector",
     f"""CREATE OR REPLACE FUNCTION positions_search_join(first tsvector, second tsvector) RETURNS tsvector
@@ -54,13 +47,17 @@ INSTALL = [
     "DROP AGGREGATE IF EXISTS positions_search_agg(tsvector)",
     """CREATE AGGREGATE positions_search_agg(tsvector) (
         SFUNC = positions_search_join, STYPE = tsvector, INITCOND = '', PARALLEL = SAFE)""",
-    # One stance's document from its summary and its quotes as they stand.
+    # One stance's document from its summary and its quotes as they stand, put together as ``REBUILD`` does.
     f"""CREATE OR REPLACE FUNCTION positions_stance_document(stance bigint, summary text) RETURNS tsvector
         LANGUAGE sql STABLE PARALLEL SAFE AS $$
-            SELECT positions_search_join(
-                to_tsvector('{CONFIG}', coalesce(summary, '')),
-                coalesce((SELECT quoted.quotes FROM ({_QUOTES} WHERE evidence.stance_id = stance
-                                                   GROUP BY evidence.stance_id) AS quoted), ''))
+            SELECT positions_search_agg(texts.document ORDER BY texts.place, texts.excerpt_id) FROM (
+                SELECT -1 AS place, 0 AS excerpt_id, to_tsvector('{CONFIG}', coalesce(summary, '')) AS document
+                UNION ALL
+                SELECT excerpt.start, excerpt.id, to_tsvector('{CONFIG}', excerpt.quote)
+                FROM positions_stanceevidence AS evidence
+                JOIN sources_excerpt AS excerpt ON excerpt.id = evidence.excerpt_id
+                WHERE evidence.stance_id = stance
+            ) AS texts
         $$""",
     f"""CREATE OR REPLACE FUNCTION positions_stance_search_document() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -105,14 +102,27 @@ INSTALL = [
         REFERENCING NEW TABLE AS changed_new FOR EACH STATEMENT EXECUTE FUNCTION sources_excerpt_search()""",
 ]
 
-# The documents left empty (every one, after INSTALL; those a bulk load wrote), in two set-wise statements.
+# The documents left empty (every one, after INSTALL; those a bulk load wrote), set-wise. Stemming the texts is
+# most of the cost (about a minute of one core for a million stances and two million quotes): it is done first,
+# into a table of its own, where PostgreSQL spreads it over its parallel workers; the documents are then put
+# together from the stemmed texts (the summary first, then the quotes in text order) in one pass.
+STAGING = "positions_search_staging"
 REBUILD = [
-    f"""UPDATE positions_stance AS stance
-        SET {COLUMN} = positions_search_join(to_tsvector('{CONFIG}', coalesce(stance.summary, '')), quoted.quotes)
-        FROM ({_QUOTES} GROUP BY evidence.stance_id) AS quoted
-        WHERE quoted.stance_id = stance.id AND stance.{COLUMN} IS NULL""",
-    f"""UPDATE positions_stance SET {COLUMN} = to_tsvector('{CONFIG}', coalesce(summary, ''))
-        WHERE {COLUMN} IS NULL""",
+    f"""CREATE UNLOGGED TABLE {STAGING} AS
+        SELECT stance.id AS stance_id, -1 AS place, 0 AS excerpt_id,
+               to_tsvector('{CONFIG}', coalesce(stance.summary, '')) AS document
+        FROM positions_stance AS stance WHERE stance.{COLUMN} IS NULL
+        UNION ALL
+        SELECT evidence.stance_id, excerpt.start, excerpt.id, to_tsvector('{CONFIG}', excerpt.quote)
+        FROM positions_stanceevidence AS evidence
+        JOIN sources_excerpt AS excerpt ON excerpt.id = evidence.excerpt_id
+        JOIN positions_stance AS stance ON stance.id = evidence.stance_id
+        WHERE stance.{COLUMN} IS NULL""",
+    f"""UPDATE positions_stance AS stance SET {COLUMN} = documents.document
+        FROM (SELECT stance_id, positions_search_agg(document ORDER BY place, excerpt_id) AS document
+              FROM {STAGING} GROUP BY stance_id) AS documents
+        WHERE documents.stance_id = stance.id""",
+    f"DROP TABLE {STAGING}",
 ]
 
 INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {INDEX} ON positions_stance USING gin ({COLUMN}) WHERE status = 'published'"
@@ -144,22 +154,28 @@ def uninstall(cursor) -> None:
 @contextmanager
 def maintained_after():
     """Within a transaction: set the document triggers and index aside for a bulk write, then fill the documents
-    it left empty in two set-wise statements and build the index (a trigger run per row and per evidence link
-    would cost minutes at a million stances). Elsewhere than on PostgreSQL, nothing to do."""
+    it left empty set-wise (``REBUILD``) and build the index: a trigger run per row and per evidence link would
+    cost many minutes at a million stances. Elsewhere than on PostgreSQL, nothing to do."""
     if connection.vendor != "postgresql":
         yield
         return
     with connection.cursor() as cursor:
-        for table, names in TRIGGERS.items():
-            for name in names:
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {name}")
+        _set_triggers(cursor, "DISABLE")
         # Built once from the filled documents, rather than kept up to date row by row.
         cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
     yield
     with connection.cursor() as cursor:
-        for table, names in TRIGGERS.items():
-            for name in names:
-                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {name}")
+        _set_triggers(cursor, "ENABLE")
         for statement in REBUILD:
             cursor.execute(statement)
         cursor.execute(INDEX_SQL)
+
+
+def _set_triggers(cursor, action: str) -> None:
+    # A table with foreign key checks still pending (earlier writes of the transaction) cannot be altered: they
+    # are made now, and the rest of the transaction defers them again.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for table, names in TRIGGERS.items():
+        for name in names:
+            cursor.execute(f"ALTER TABLE {table} {action} TRIGGER {name}")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -152,3 +152,26 @@ def test_it_refuses_to_load_twice_unless_asked_to_replace(generated):
     generate(replace=True, stances=500)
     assert Stance.objects.count() == 500
     assert Actor.objects.count() == 50
+
+
+def test_generated_stances_are_found_by_their_summaries_and_quotes(generated, api_client):
+    # On PostgreSQL the load sets the search-document triggers aside and fills every document after it
+    # (``positions.search``); a replacing load fills those of the rows it writes.
+    from django.db import connection
+
+    stance = Stance.objects.published().exclude(summary="").prefetch_related("excerpts").order_by("pk")[7]
+    quote_word = max(stance.excerpts.first().quote.split(), key=len).strip(".,;:!?\"'")
+    summary_word = max(stance.summary.split(), key=len).strip(".,;:!?\"'")
+    for word in (quote_word, summary_word):
+        ids = set()
+        url, params = "/api/stances/", {"q": word, "page_size": 500}
+        while url:
+            body = api_client.get(url, params).json()
+            ids |= {row["id"] for row in body["results"]}
+            url, params = body["next"], None
+        assert stance.pk in ids, word
+    if connection.vendor == "postgresql":
+        generate(replace=True, stances=300)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM positions_stance WHERE search_document IS NULL")
+            assert cursor.fetchone() == (0,)

@@ -109,3 +109,23 @@ def test_the_document_has_a_gin_index_over_published_stances_and_search_is_that_
     assert '"positions_stance"."search_document" @@ (websearch_to_tsquery' in str(searched.query)
     documents = Stance.objects.published().alias(d=StoredSearchDocument()).filter(d=query)
     assert list(searched.order_by("pk")) == list(documents.order_by("pk"))
+
+
+@postgresql_only
+def test_a_bulk_write_fills_its_documents_after_it_and_the_triggers_are_back(api_client, records):
+    from positions import search
+
+    stance = records["budget"]
+    with transaction.atomic(), search.maintained_after():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE positions_stance SET search_document = NULL WHERE id = %s", [stance.pk])
+        Stance.objects.filter(pk=stance.pk).update(summary="Backs a civilian agency instead")  # no trigger now
+    assert found(api_client, "agency") == {"Backs a civilian agency instead"}
+    assert found(api_client, "crisis teams") == {"Backs a civilian agency instead"}
+    Stance.objects.filter(pk=stance.pk).update(summary="Backs a new department")
+    assert found(api_client, "agency") == set()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE %s AND tgenabled = 'O'", ["%search%"])
+        assert cursor.fetchone() == (sum(len(names) for names in search.TRIGGERS.values()),)
+        cursor.execute("SELECT to_regclass(%s), to_regclass(%s)", [search.INDEX, search.STAGING])
+        assert cursor.fetchone() == (search.INDEX, None)
