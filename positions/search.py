@@ -168,7 +168,9 @@ def maintained_after():
         _set_triggers(cursor, "ENABLE")
         for statement in REBUILD:
             cursor.execute(statement)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as for ALTER TABLE: no index is built with checks pending
         cursor.execute(INDEX_SQL)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _set_triggers(cursor, action: str) -> None:
