@@ -38,8 +38,9 @@ def check_query_parameters(request, view, path_kwargs: dict) -> None:
         raise NotFound()
     params = request.query_params
     errors = {name: [NUL_MESSAGE] for name, values in params.lists() if any("\x00" in value for value in values)}
-    if not errors:
-        errors = {name: [GIVEN_TWICE] for name in single_valued_parameters(view) if len(params.getlist(name)) > 1}
+    repeated = {name for name, values in params.lists() if len(values) > 1}
+    if not errors and repeated:
+        errors = {name: [GIVEN_TWICE] for name in single_valued_parameters(view) & repeated}
     if errors:
         raise ValidationError(errors)
 

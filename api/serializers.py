@@ -98,8 +98,18 @@ class StanceSerializer(serializers.ModelSerializer):
         """The fields written by hand (``api.rows``); a subclass adds its own."""
         return rows.stance(instance)
 
+    @classmethod
+    def _field_order(cls) -> tuple[str, ...]:
+        """``Meta.fields`` as a tuple, made once per class."""
+        order = cls.__dict__.get("_fields_in_order")
+        if order is None:
+            order = cls._fields_in_order = tuple(cls.Meta.fields)
+        return order
+
     def to_representation(self, instance) -> dict:
         known = self.written(instance)
+        if tuple(known) == self._field_order():
+            return known  # every field, in order, and no other (most rows): no copy, no test per field
         if all(name in known for name in self.Meta.fields):
             # DRF's fields are built from the model for every serializer: not needed when none is used.
             return {name: known[name] for name in self.Meta.fields}

@@ -3,13 +3,15 @@
 Each URL is requested once in-process through Django's test client with ``CaptureQueriesContext``. With
 psycopg 3 (client-side binding, Django's default) and with SQLite, each recorded statement is the executed
 text with its parameters in place, so it can be replayed as it is: by the floor (``floor.py``), to count the
-rows it returns, and under ``EXPLAIN (ANALYZE, BUFFERS)``. The API's transaction control is recorded too
-(``SET TRANSACTION … READ ONLY`` on PostgreSQL, ``BEGIN`` on SQLite) and replayed with the rest; explain
-leaves it out.
+rows it returns, and under ``EXPLAIN (ANALYZE, BUFFERS)``. On SQLite the API's ``BEGIN`` is recorded too and
+replayed with the rest; on PostgreSQL psycopg sends the snapshot's ``BEGIN ISOLATION LEVEL REPEATABLE READ READ
+ONLY`` and ``COMMIT`` itself, unrecorded, and the floor opens the same transaction. Explain leaves transaction
+control out.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -30,6 +32,30 @@ class Recording:
     statements: list[str]
     rows: list[int] = field(default_factory=list)
     plans: list[tuple[str, str]] = field(default_factory=list)
+    # Each statement as the API sent it: SQL with placeholders and its parameters (``encode``d for JSON), so the
+    # floor can send them the same way (on PostgreSQL, bound and prepared by the server as the API's are).
+    parameterized: list[tuple[str, list | None]] = field(default_factory=list)
+
+
+def _keeper(sent: list):
+    """An execute wrapper that appends each statement and its parameters to ``sent``."""
+
+    def keep(execute, sql, params, many, context):
+        sent.append((sql, None if params is None else [encode(value) for value in params]))
+        return execute(sql, params, many, context)
+
+    return keep
+
+
+def encode(value):
+    """A statement parameter as JSON can hold it; ``floor.decode`` gives it back."""
+    if isinstance(value, datetime.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, (list, tuple)):
+        return [encode(item) for item in value]
+    return value
 
 
 def is_transaction_control(statement: str) -> bool:
@@ -41,12 +67,14 @@ def record(endpoints: list[tuple[str, str]], *, explain: bool = False) -> list[R
     recordings = []
     with override_settings(API_ANON_THROTTLE_RATE=None, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
         for label, url in endpoints:
-            with CaptureQueriesContext(connection) as queries:
+            sent: list[tuple[str, list | None]] = []
+            with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(_keeper(sent)):
                 response = client.get(url)
             if response.status_code != 200:
                 raise RuntimeError(f"{url} answered {response.status_code}: {response.content[:300]!r}")
             statements = [query["sql"] for query in queries.captured_queries]
             recording = Recording(label, url, response.status_code, len(response.content), statements)
+            recording.parameterized = sent
             recording.rows = count_rows(statements)
             if explain and connection.vendor == "postgresql":  # SQLite's plans are of another kind
                 recording.plans = plans(statements)

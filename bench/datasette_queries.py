@@ -61,11 +61,35 @@ QUERIES = {
             WHERE sources_excerpt_fts MATCH :q)
         SELECT {STANCE_COLUMNS} FROM hits JOIN positions_stance s ON s.id = hits.id {STANCE_JOINS}
         WHERE {PUBLISHED} ORDER BY s.known_from DESC, s.id DESC LIMIT {PAGE}""",
+    # A page of actors with what the API gives of each: its roles, its published stance count and its latest
+    # position in each series as of :day (today, as the API's), found per series by a window over the page's
+    # actors' stances.
     "actors": f"""
-        SELECT a.id, a.slug, a.name, a.kind, a.description, a.wikidata_id, parent.slug AS parent,
-               (SELECT count(*) FROM positions_stance s WHERE s.actor_id = a.id AND {PUBLISHED}) AS stance_count
-        FROM positions_actor a LEFT JOIN positions_actor parent ON parent.id = a.parent_id
-        ORDER BY a.name, a.id LIMIT {PAGE}""",
+        WITH page AS (
+            SELECT a.id, a.slug, a.name, a.kind, a.description, a.wikidata_id, parent.slug AS parent
+            FROM positions_actor a LEFT JOIN positions_actor parent ON parent.id = a.parent_id
+            ORDER BY a.name, a.id LIMIT {PAGE}),
+        ranked AS (
+            SELECT s.id, s.actor_id, s.policy_id, s.qualifier, s.position, s.stated_on, s.stated_by,
+                   s.date_precision, s.known_from, s.summary,
+                   row_number() OVER (PARTITION BY s.actor_id, s.policy_id, s.qualifier
+                                      ORDER BY s.known_from DESC, s.stated_on DESC, s.id DESC) AS latest
+            FROM positions_stance s
+            WHERE s.actor_id IN (SELECT id FROM page) AND {PUBLISHED} AND s.known_from <= :day)
+        SELECT page.*,
+               (SELECT count(*) FROM positions_stance s WHERE s.actor_id = page.id AND {PUBLISHED}) AS stance_count,
+               (SELECT json_group_array(json_object('title', r.title, 'organization', o.slug,
+                                                    'start_on', r.start_on, 'end_on', r.end_on))
+                FROM (SELECT * FROM positions_role WHERE actor_id = page.id ORDER BY start_on, id) r
+                LEFT JOIN positions_actor o ON o.id = r.organization_id) AS roles,
+               (SELECT json_group_array(json_object(
+                           'stance', l.id, 'policy', l.slug, 'policy_name', l.name, 'qualifier', l.qualifier,
+                           'position', l.position, 'stated_on', l.stated_on, 'stated_by', l.stated_by,
+                           'date_precision', l.date_precision, 'known_from', l.known_from, 'summary', l.summary))
+                FROM (SELECT ranked.*, p.slug, p.name FROM ranked JOIN positions_policy p ON p.id = ranked.policy_id
+                      WHERE ranked.actor_id = page.id AND ranked.latest = 1
+                      ORDER BY p.name, p.id, ranked.qualifier) l) AS latest_positions
+        FROM page ORDER BY page.name, page.id""",
     "stances_before": f"""
         SELECT {STANCE_COLUMNS} FROM positions_stance s {STANCE_JOINS}
         WHERE {PUBLISHED} AND s.known_from < :day ORDER BY s.known_from DESC, s.id DESC LIMIT {PAGE}""",

@@ -77,6 +77,7 @@ def choose_endpoints(database: str) -> list[Endpoint]:
     """The issue's endpoints, over the busiest actor and policy (the worst case of a filtered page), a stance in
     the middle of the ids, and a cursor page half-way down the stances."""
     from django.db.models import Count
+    from django.utils import timezone
 
     from positions.models import Actor, Policy, Stance
 
@@ -119,7 +120,7 @@ def choose_endpoints(database: str) -> list[Endpoint]:
         "stances_policy": query("stances_of_policy", policy=p),
         "stance": query("stance", id=stance.pk),
         "search": query("search", q="police"),
-        "actors": query("actors"),
+        "actors": query("actors", day=timezone.localdate().isoformat()),  # "latest" is as of today in the API
         "csv": query("stances", "csv"),
         "deep": query("stances_before", day=middle.known_from.isoformat()),
     }
@@ -310,7 +311,14 @@ def main() -> int:
         if copy_needed:
             copy_path = sqlite_copy.ensure_copy(database_url, options.cache_dir)
         plan_file = workdir / "floor.json"
-        plan_file.write_text(json.dumps({"statements": {r.url: r.statements for r in recordings}}))
+        plan_file.write_text(
+            json.dumps(
+                {
+                    "statements": {r.url: r.statements for r in recordings},
+                    "parameterized": {r.url: r.parameterized for r in recordings},
+                }
+            )
+        )
         bases = {target: f"http://127.0.0.1:{free_port()}" for target in targets}
         floor_env = {**env, "BENCH_FLOOR_PLAN": str(plan_file), "BENCH_FLOOR_DATABASE_URL": database_url}
         sqlite_env = server_env(f"sqlite:///{copy_path}", env["DJANGO_SECRET_KEY"])

@@ -44,6 +44,11 @@ def read_token(*, using: str | None = None) -> str | None:
 
 # Read at the start of every public request: compiled once (``stancetracker.compiled``).
 _TOKEN = CompiledQuery(DataVersion, lambda: DataVersion.objects.filter(pk=ROW_ID).values_list("token", flat=True))
+# The same read as plain SQL, for a statement that does more at once (``stancetracker.db``'s snapshot).
+TOKEN_SQL = (
+    f"SELECT {DataVersion._meta.get_field('token').column} FROM {DataVersion._meta.db_table} "
+    f"WHERE {DataVersion._meta.pk.column} = {ROW_ID}"
+)
 
 
 def current() -> str | None:

@@ -97,10 +97,11 @@ class ConditionalGetMiddleware:
             return self.get_response(request)
         cache = caches[settings.DATA_VERSION_CACHE]
         version = current()
+        etag = None
         if version is not None:
             etag = etag_for(request, version)
             # "If-None-Match: *" asks whether the resource exists, which only the view can tell.
-            if request.headers.get("If-None-Match", "").strip() != "*":
+            if self.is_conditional(request) and request.headers.get("If-None-Match", "").strip() != "*":
                 answer = get_conditional_response(request, etag=etag, response=tag(HttpResponse(), etag))
                 if answer.status_code == 304:
                     return answer
@@ -113,12 +114,20 @@ class ConditionalGetMiddleware:
         if len(set(seen)) != 1 or seen[0] is None or not self.is_taggable(request, response):
             return response
         shown = seen[0]
-        etag = etag_for(request, shown)
+        if shown != version or etag is None:
+            etag = etag_for(request, shown)
         tag(response, etag)
         if shown == version and self.is_storable(request, response):
             stored = (response.status_code, dict(response.items()), response.content)
             cache.set(f"response:{etag}", stored, timeout=settings.RESPONSE_CACHE_SECONDS)
+        if not self.is_conditional(request):
+            return response
         return get_conditional_response(request, etag=etag, response=response)
+
+    @staticmethod
+    def is_conditional(request: HttpRequest) -> bool:
+        """Whether the request asks anything an ETag answers (a 304, or a 412 for a failed If-Match)."""
+        return "If-None-Match" in request.headers or "If-Match" in request.headers
 
     @staticmethod
     def is_public_get(request: HttpRequest) -> bool:

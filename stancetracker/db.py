@@ -9,6 +9,11 @@ a snapshot already. With replicas, every query of the snapshot goes to the one d
 Inside ``snapshot_versions()`` (the conditional GET middleware's), each snapshot first reads the data version
 it sees, so that a response is tagged with the version of exactly the data it shows, even from a replica
 that lags behind the primary.
+
+Opening a snapshot on PostgreSQL costs no round trip of its own. The isolation level and read-only mode are
+psycopg's transaction attributes, which it sends in the ``BEGIN`` it sends before the first statement anyway;
+the statement timeout is set by the statement that reads the data version (``set_config(…, true)`` is
+``SET LOCAL``). A public request is ``BEGIN``, that statement, its reads and ``COMMIT``.
 """
 
 import contextvars
@@ -18,7 +23,7 @@ from django.conf import settings
 from django.db import connections, router, transaction
 from multidb import PinningReplicaRouter
 
-from dataversion.version import read_token
+from dataversion.version import TOKEN_SQL, read_token
 
 _snapshot_alias: contextvars.ContextVar[str | None] = contextvars.ContextVar("snapshot_alias", default=None)
 _versions_seen: contextvars.ContextVar[list | None] = contextvars.ContextVar("versions_seen", default=None)
@@ -44,23 +49,67 @@ def read_snapshot(model):
         return
     alias = router.db_for_read(model)
     connection = connections[alias]
-    # Inside a transaction already (a test's), the isolation level is that transaction's to set.
-    outermost = not connection.in_atomic_block
     token = _snapshot_alias.set(alias)
     try:
-        with transaction.atomic(using=alias):
-            if outermost and connection.vendor == "postgresql":
-                # One round trip: the snapshot's isolation, and how long each of its statements may run.
-                statements = ["SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"]
-                if timeout := int(settings.DATABASE_PUBLIC_STATEMENT_TIMEOUT_MS):
-                    statements.append(f"SET LOCAL statement_timeout = {timeout}")
-                with connection.cursor() as cursor:
-                    cursor.execute("; ".join(statements))
-            if (seen := _versions_seen.get()) is not None:
-                seen.append(read_token())
-            yield
+        # Inside a transaction already (a test's), the isolation level is that transaction's to set.
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            with _read_only_transaction(connection):
+                _open(connection, timeout=int(settings.DATABASE_PUBLIC_STATEMENT_TIMEOUT_MS))
+                yield
+        else:
+            with transaction.atomic(using=alias):
+                if (seen := _versions_seen.get()) is not None:
+                    seen.append(read_token(using=alias))
+                yield
     finally:
         _snapshot_alias.reset(token)
+
+
+@contextmanager
+def _read_only_transaction(connection):
+    """``transaction.atomic()`` whose ``BEGIN`` says REPEATABLE READ, READ ONLY; afterwards the connection's
+    transactions are as they were, so that no later one on it (an editor's write) is read-only."""
+    from psycopg import IsolationLevel
+
+    driver, before = None, None
+    try:
+        with transaction.atomic(using=connection.alias):
+            # atomic() has connected and turned autocommit off: the transaction begins with the first statement.
+            driver = connection.connection
+            before = (driver.isolation_level, driver.read_only)
+            driver.isolation_level, driver.read_only = IsolationLevel.REPEATABLE_READ, True
+            yield
+    finally:
+        if driver is not None:
+            _restore(connection, driver, before)
+
+
+def _restore(connection, driver, before) -> None:
+    if driver.closed or driver is not connection.connection:
+        return  # gone: its successor was opened with the defaults
+    if driver.info.transaction_status == driver.info.transaction_status.IDLE:
+        driver.isolation_level, driver.read_only = before
+    else:  # the transaction did not end (a broken connection): never reuse it read-only
+        connection.close()
+
+
+def _open(connection, *, timeout: int) -> None:
+    """The snapshot's first statement: its statement timeout (none at 0) and, inside ``snapshot_versions()``, the
+    data version it sees."""
+    seen = _versions_seen.get()
+    columns, params = [], []
+    if timeout:
+        columns.append("set_config('statement_timeout', %s, true)")
+        params.append(str(timeout))
+    if seen is not None:
+        columns.append(f"({TOKEN_SQL})")
+    if not columns:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}", params)
+        row = cursor.fetchone()
+    if seen is not None:
+        seen.append(row[-1])
 
 
 class SnapshotReplicaRouter(PinningReplicaRouter):

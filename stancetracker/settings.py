@@ -103,15 +103,26 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "stancetracker.wsgi.application"
 
-# SQLite file by default (no setup); PostgreSQL with DATABASE_URL=postgres://user@host:port/name.
-DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL",
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+# On PostgreSQL, a statement run this many times on a connection is prepared there (psycopg's server-side binding
+# and prepared statements): it is parsed once, and PostgreSQL may keep one plan for it when that plan costs no more
+# than planning anew for each value. Most public reads repeat a few fixed shapes (a page's excerpts by the ids of its
+# stances, one stance by its id, slugs to ids), whose planning cost more than running them. Empty turns it off, as
+# a connection pooler in transaction mode that does not track prepared statements needs.
+DATABASE_PREPARE_THRESHOLD = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
+
+
+def database(url: str) -> dict:
+    settings = dj_database_url.parse(
+        url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")), conn_health_checks=True
     )
-}
+    if settings["ENGINE"].endswith("postgresql") and DATABASE_PREPARE_THRESHOLD.strip():
+        options = settings.setdefault("OPTIONS", {})
+        options.update(server_side_binding=True, prepare_threshold=int(DATABASE_PREPARE_THRESHOLD))
+    return settings
+
+
+# SQLite file by default (no setup); PostgreSQL with DATABASE_URL=postgres://user@host:port/name.
+DATABASES = {"default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 # Seconds a client is told to wait (Retry-After) when the database cannot be reached.
 DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "30"))
 # Milliseconds a public request's statement may run on PostgreSQL before it is stopped (0: no limit), so that no
@@ -126,9 +137,7 @@ if os.environ.get("DATABASE_TEST_NAME"):
 REPLICA_DATABASES = []
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     _alias = f"replica{_number}"
-    DATABASES[_alias] = dj_database_url.parse(
-        _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
-    )
+    DATABASES[_alias] = database(_url)
     DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
     REPLICA_DATABASES.append(_alias)
 if REPLICA_DATABASES:
