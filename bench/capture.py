@@ -1,12 +1,12 @@
 """Record the SQL the API issues for each benchmarked URL, count its rows and explain it (Django set up already).
 
-Each URL is requested once in-process through Django's test client with ``CaptureQueriesContext``. With
-psycopg 3 (client-side binding, Django's default) and with SQLite, each recorded statement is the executed
-text with its parameters in place, so it can be replayed as it is: by the floor (``floor.py``), to count the
+Each URL is requested once in-process through Django's test client with ``CaptureQueriesContext``. Each recorded
+statement is the executed text with its parameters in place (on PostgreSQL, composed by Django as psycopg would bind
+them), so it can be replayed as it is: by the floor (``floor.py``), to count the
 rows it returns, and under ``EXPLAIN (ANALYZE, BUFFERS)``. On SQLite the API's ``BEGIN`` is recorded too and
-replayed with the rest; on PostgreSQL psycopg sends the snapshot's ``BEGIN ISOLATION LEVEL REPEATABLE READ READ
-ONLY`` and ``COMMIT`` itself, unrecorded, and the floor opens the same transaction. Explain leaves transaction
-control out.
+replayed with the rest. On PostgreSQL the floor sends the statements as the API did, SQL and parameters apart (an
+execute wrapper keeps them), in the same transaction: psycopg's ``BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY``
+before them and ``COMMIT`` after. Explain leaves transaction control out.
 """
 
 from __future__ import annotations
