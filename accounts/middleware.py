@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from stancetracker.admin import is_admin_path
+
 from .passwords import has_one_time_password
 
 SESSION_KEY = "accounts_one_time_password"
@@ -40,7 +42,7 @@ class OneTimePasswordMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        if not request.path.startswith(reverse("admin:index")):
+        if not is_admin_path(request):
             return self.get_response(request)  # the public site and API: not a query more
         if request.path in {reverse(name) for name in STILL_OPEN}:
             return self.get_response(request)

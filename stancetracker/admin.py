@@ -1,9 +1,12 @@
 """Admin pieces every app's admin shares: history pages and lists of links to other records."""
 
 from collections.abc import Iterable
+from functools import lru_cache
 
+from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -49,3 +52,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
             # (the template leaves out the link when this view name does not resolve).
             extra_context = {**(extra_context or {}), "admin_user_view": ""}
         return super().history_view(request, object_id, extra_context)
+
+
+def is_admin_path(request: HttpRequest) -> bool:
+    """Whether ``request`` is for a page of the admin. Asked by middleware on every request: the admin's path is
+    reversed once per URL configuration and script prefix, not each time."""
+    return request.path.startswith(_admin_index(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF))
+
+
+@lru_cache(maxsize=16)
+def _admin_index(prefix: str, urlconf) -> str:
+    return reverse("admin:index", urlconf=urlconf)

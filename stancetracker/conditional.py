@@ -30,12 +30,12 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, has_vary_header, patch_cache_control, patch_vary_headers
 
 from dataversion.version import current
 
+from .admin import is_admin_path
 from .db import snapshot_versions
 
 # The same URL is JSON, CSV or HTML depending on the Accept header.
@@ -133,7 +133,7 @@ class ConditionalGetMiddleware:
     def is_public_get(request: HttpRequest) -> bool:
         return (
             request.method in ("GET", "HEAD")
-            and not request.path.startswith(reverse("admin:index"))
+            and not is_admin_path(request)
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         )
 
