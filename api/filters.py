@@ -15,12 +15,17 @@ from django.core.validators import MinValueValidator
 from django.db.models import F
 from django.db.models.functions import Abs
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 
 from positions.constants import EARLIEST_STANCE_DATE
 from positions.models import Actor, Policy, Stance
 from positions.timeline import ShiftKind
 from sources.models import Source
 from stancetracker.compiled import ids_by
+
+# Form classes kept, one per FilterSet and set of filters a request names: few in practice, bounded anyway.
+MAX_FORM_CLASSES = 256
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -125,24 +130,56 @@ def _copied(item):
 
 
 class PublicFilterSet(django_filters.FilterSet):
-    """A FilterSet whose form class is built once per FilterSet class rather than on every request, and whose
-    filters and form fields are copied shallowly (``_CopiedPerRequest``). The form's fields depend only on the
-    declared filters (their querysets are fixed), and building them for every request was a good part of a list's
-    cost."""
+    """A FilterSet whose form class is built once per FilterSet class (and set of filters) rather than on every
+    request, and whose filters and form fields are copied shallowly (``_CopiedPerRequest``). The form's fields
+    depend only on the declared filters (their querysets are fixed), and building them for every request was a
+    good part of a list's cost.
 
-    _form_classes: ClassVar[dict[type, type]] = {}
+    ``only_given()`` keeps just the filters the request's parameters name: a filter given no value filters
+    nothing, so validating and applying every one of a list's thirteen, for a request that names one, was work
+    for nothing."""
+
+    _form_classes: ClassVar[dict[tuple, type]] = {}
 
     @classmethod
     def get_filters(cls):
         return _CopiedPerRequest(super().get_filters())
 
+    def only_given(self):
+        """Keep the filters that the bound parameters name (a widget of several parameters reads ``name_…``)."""
+        given = set(self.data)
+        self.filters = _CopiedPerRequest(
+            (name, filter_)
+            for name, filter_ in self.filters.items()
+            if name in given or any(key.startswith(f"{name}_") for key in given)
+        )
+        return self
+
     def get_form_class(self):
-        form_class = self._form_classes.get(type(self))
+        key = (type(self), tuple(self.filters))
+        form_class = self._form_classes.get(key)
         if form_class is None:
             form_class = super().get_form_class()
             form_class.base_fields = _CopiedPerRequest(form_class.base_fields)
-            self._form_classes[type(self)] = form_class
+            if len(self._form_classes) >= MAX_FORM_CLASSES:
+                self._form_classes.clear()
+            self._form_classes[key] = form_class
         return form_class
+
+
+class PublicFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, validating and applying only the filters a request names
+    (``PublicFilterSet.only_given``). The browsable API's filter form still shows them all."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if isinstance(filterset, PublicFilterSet):
+            filterset.only_given()
+        if not filterset.is_valid() and self.raise_exception:
+            raise translate_validation(filterset.errors)
+        return filterset.qs
 
 
 def slugs_filter(field: str, model) -> django_filters.Filter:

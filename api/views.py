@@ -9,7 +9,6 @@ from typing import ClassVar
 
 from django.db.models import F
 from django.http import Http404
-from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, viewsets
@@ -30,6 +29,7 @@ from .filters import (
     PolicyFilter,
     PolicyTimelineFilter,
     PositionFilter,
+    PublicFilterBackend,
     ShiftFilter,
     SourceFilter,
     StanceFilter,
@@ -305,7 +305,7 @@ class ShiftListView(PublicAPIMixin, CSVMixin, generics.GenericAPIView):
     serializer_class = ShiftSerializer
     filterset_class = ShiftFilter
     pagination_class = PublicCursorPagination
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [PublicFilterBackend]
     queryset = Stance.objects.shifts()
     csv_columns = {
         "actor": "actor.slug",
@@ -336,6 +336,7 @@ class ShiftListView(PublicAPIMixin, CSVMixin, generics.GenericAPIView):
     @extend_schema(responses=ShiftSerializer(many=True))
     def get(self, request, *args, **kwargs):
         filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(), request=request)
+        filterset.only_given()
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         # Each shift is stored as its later stance (``positions.steps``): a page of them is a page of rows ...

@@ -210,3 +210,26 @@ def test_slug_choices_follow_the_database_though_the_filter_form_is_built_once(a
     accepted = api_client.get("/api/stances/", {"actor": "new-council-member"})
     assert accepted.status_code == 200
     assert [row["actor"]["slug"] for row in accepted.json()["results"]] == ["new-council-member"]
+
+
+def test_only_the_filters_a_request_names_are_validated_and_applied(api_client, stances):
+    from api.filters import StanceFilter
+
+    given = StanceFilter({"policy": "policing", "stated_after": "2020-01-01", "unknown": "x"}).only_given()
+    assert list(given.filters) == ["policy", "stated_after"]
+    assert list(given.form.fields) == ["policy", "stated_after"]
+    # A request naming none applies none: the whole list, in its default order.
+    unfiltered = api_client.get("/api/stances/?page_size=500").json()["results"]
+    assert {row["id"] for row in unfiltered} == set(Stance.objects.published().values_list("pk", flat=True))
+    # A bad value of a named filter is still a 400 naming it, beside a good one.
+    response = api_client.get("/api/stances/?policy=policing&position_min=9")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["position_min"]
+
+
+def test_the_browsable_apis_filter_form_still_offers_every_filter(api_client, stances):
+    from api.filters import StanceFilter
+
+    page = api_client.get("/api/stances/?policy=policing", HTTP_ACCEPT="text/html").content.decode()
+    for name in StanceFilter.base_filters:
+        assert f'name="{name}"' in page, name
