@@ -294,10 +294,14 @@ class StanceQuerySet(models.QuerySet):
             of_policy=models.Window(models.Count("*"), partition_by=partition),
         ).filter(newest__lte=count)
 
-    def chronological(self, *, of: str | None = None):
-        """Series after series (by actor, policy and qualifier), each in its order. ``of`` ("actor" or "policy")
-        says the rows all share that owner, whose name then need not be sorted on (nor joined for it)."""
-        owners = [field for owner in ("actor", "policy") if owner != of for field in (f"{owner}__name", f"{owner}_id")]
+    def chronological(self, *, of: str | tuple[str, ...] = ()):
+        """Series after series (by actor, policy and qualifier), each in its order. ``of`` ("actor", "policy" or
+        both) says the rows all share that owner, whose name then need not be sorted on (nor joined for it): with
+        both, the rows are one actor's on one policy, read in the order of the series index."""
+        shared = (of,) if isinstance(of, str) else of
+        owners = [
+            field for owner in ("actor", "policy") if owner not in shared for field in (f"{owner}__name", f"{owner}_id")
+        ]
         return self.order_by(*owners, "qualifier", *ORDER_FIELDS)
 
     def with_evidence(self):

@@ -153,3 +153,37 @@ def test_an_unknown_policy_in_a_timeline_filter_is_a_400_naming_it(api_client, m
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["policy"]
     assert "no-such-policy" in response.json()["errors"]["policy"][0]
+
+
+@pytest.mark.parametrize(
+    ("url", "one", "owner"),
+    [
+        ("/api/actors/zohran-mamdani/timeline/", {"policy": "defund-the-nypd"}, "policy"),
+        ("/api/policies/defund-the-nypd/timeline/", {"actor": "zohran-mamdani"}, "actor"),
+    ],
+)
+def test_one_series_comes_in_series_order_without_sorting_on_names(api_client, mamdani_on_policing, url, one, owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mamdani, defund = mamdani_on_policing, Policy.objects.get(slug="defund-the-nypd")
+    # A second series of the same pair, under a qualifier, and a stance of the same day: order by qualifier, then
+    # by the series order, the id last.
+    StanceFactory(actor=mamdani, policy=defund, position=-2, stated_on=day("2021-03-01"), qualifier="in schools")
+    StanceFactory(actor=mamdani, policy=defund, position=-1, stated_on=day("2025-08-20"), qualifier="in schools")
+    everything = api_client.get(url).json()["results"]
+    expected = [entry["id"] for entry in everything if entry[owner]["slug"] == one[owner]]
+
+    with CaptureQueriesContext(connection) as queries:
+        narrowed = api_client.get(url, one).json()["results"]
+
+    assert [entry["id"] for entry in narrowed] == expected
+    assert [(entry["qualifier"], entry["change"]["kind"]) for entry in narrowed] == [
+        ("", "first"),
+        ("", "reversal"),
+        ("in schools", "first"),
+        ("in schools", "softening"),
+    ]
+    # Sorted by qualifier, known_from, stated_on and id: the series index's order, no name first.
+    page = next(query["sql"] for query in queries if "LIMIT" in query["sql"])
+    assert len(page.split("ORDER BY")[1].split("LIMIT")[0].split(",")) == 4
