@@ -248,7 +248,8 @@ class StanceFilter(SeriesFilter):
     )
     q = django_filters.CharFilter(
         method="filter_text",
-        help_text="Text search over summaries and quotes (full-text on PostgreSQL, substring otherwise).",
+        help_text='Full-text search over summaries and quotes (English stemming; web-search syntax: words, "a '
+        'phrase", -excluded, or).',
     )
     ordering = StableOrderingFilter(
         fields=(("known_from", "known_from"), ("stated_on", "stated_on"), ("position", "position"), ("id", "id")),

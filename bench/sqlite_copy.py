@@ -46,8 +46,14 @@ sqlite3.register_adapter(dict, json.dumps)
 
 
 def copied_tables(target: sqlite3.Connection) -> list[str]:
+    from positions import search_sqlite  # the app's own search tables are made from the rows, not copied
+
     names = target.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
-    return [name for (name,) in names if not name.startswith(SKIPPED_PREFIXES) and not name.endswith("_fts")]
+    return [
+        name
+        for (name,) in names
+        if not name.startswith(SKIPPED_PREFIXES) and not name.endswith("_fts") and not search_sqlite.is_own_table(name)
+    ]
 
 
 def fingerprint(database_url: str) -> str:
@@ -116,6 +122,11 @@ def copy_rows(database_url: str, path: Path, log) -> None:
     target.execute("PRAGMA journal_mode = OFF")
     target.execute("PRAGMA synchronous = OFF")
     target.execute("PRAGMA cache_size = -500000")  # 500 MB while loading
+    from positions import search_sqlite
+
+    # The app's search documents are written once after the load, not by a trigger per row (``add_search``).
+    for statement in search_sqlite.DROP_TRIGGERS:
+        target.execute(statement)
     with psycopg.connect(database_url) as source:
         for table in copied_tables(target):
             columns = [row[1] for row in target.execute(f'PRAGMA table_info("{table}")')]
@@ -149,9 +160,13 @@ def copy_rows(database_url: str, path: Path, log) -> None:
 
 
 def add_search(path: Path) -> None:
+    from positions import search_sqlite
+
     target = sqlite3.connect(path, isolation_level=None)
     target.execute("PRAGMA journal_mode = OFF")
     target.execute("BEGIN")
+    for statement in (*search_sqlite.REBUILD, *search_sqlite.CREATE_TRIGGERS):  # the app's own, for the API
+        target.execute(statement)
     for fts, table, column in FTS:
         target.execute(f"DROP TABLE IF EXISTS {fts}")
         target.execute(

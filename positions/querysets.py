@@ -5,12 +5,13 @@ import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from stancetracker.compiled import CompiledQuery
 
-from . import search
+from . import search, search_sqlite
 from .chronology import ORDER_FIELDS
 from .constants import Status
 from .timeline import SHIFT_STEPS
@@ -181,19 +182,22 @@ class StanceQuerySet(models.QuerySet):
     def search(self, text: str):
         """Stances whose summary or quotes match ``text``, in this queryset's order.
 
-        Full-text search (English stemming, web-search syntax: ``police budget``, ``"city budget"``, ``-ice``) on
-        PostgreSQL, over each stance's stored document of its summary and quotes (``positions.search``), so that
-        the words of a query may stand in different texts of one record, a phrase only within one. A
-        case-insensitive substring of the summary or of one quote elsewhere, which is enough for SQLite in
-        development.
+        Full-text search (English stemming, web-search syntax: ``police budget``, ``"city budget"``, ``-ice``) over
+        each stance's stored document of its summary and quotes, so that the words of a query may stand in different
+        texts of one record, a phrase only within one: a ``tsvector`` column on PostgreSQL (``positions.search``),
+        an FTS5 table on SQLite (``positions.search_sqlite``, which keeps stop words).
         """
-        from sources.models import Excerpt
-
         if connections[self.db].vendor != "postgresql":
-            in_excerpts = self.model.excerpts.through.objects.filter(
-                excerpt__in=Excerpt.objects.filter(quote__icontains=text)
-            )
-            return self.filter(models.Q(summary__icontains=text) | models.Q(pk__in=in_excerpts.values("stance")))
+            found = search_sqlite.match_expression(text)
+            if found is None:  # no word to look for
+                return self.none()
+            matching = f"SELECT rowid FROM {search_sqlite.TABLE} WHERE {search_sqlite.TABLE} MATCH %s"
+            stances = self
+            if found.expression is not None:
+                stances = stances.filter(pk__in=RawSQL(matching, [found.expression]))
+            if found.excluded is not None:
+                stances = stances.exclude(pk__in=RawSQL(matching, [found.excluded]))
+            return stances
         query = SearchQuery(text, search_type="websearch", config=search.CONFIG)
         return self.alias(search_document=StoredSearchDocument()).filter(search_document=query)
 
