@@ -57,7 +57,7 @@ ENDPOINTS = [
     ("/api/policies/", 3),
     ("/api/sources/", 3),
     ("/api/stances/", 3),
-    ("/api/stances/?actor=target&policy=policy-0&q=crisis&source=known-source", 8 if POSTGRESQL else 6),
+    ("/api/stances/?actor=target&policy=policy-0&q=crisis&source=known-source", 8 if POSTGRESQL else 7),
     ("/api/stances/?format=csv", 3),
     ("/api/actors/target/timeline/", 6),
     ("/api/actors/target/timeline/?policy=policy-1", 7),

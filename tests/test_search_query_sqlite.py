@@ -53,3 +53,23 @@ def test_on_sqlite_a_query_of_negations_lists_every_record_without_them_and_a_wo
     assert ids("ice") == {with_ice.pk}
     assert ids("cooperations") == {with_ice.pk}  # stemmed, as on PostgreSQL
     assert ids("!!!") == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 document is SQLite's")
+def test_on_sqlite_a_common_and_a_rare_query_are_read_two_ways_with_the_same_answer(api_client, monkeypatch):
+    from positions import search_sqlite
+    from tests.factories import ExcerptFactory, SourceFactory, StanceFactory
+
+    source = SourceFactory(text="The budget grows. The budget shrinks. Police patrols grow.")
+    for quote in ("The budget grows", "The budget shrinks", "Police patrols grow"):
+        StanceFactory(summary=f"Said: {quote}", excerpts=[ExcerptFactory(source=source, quote=quote)])
+
+    def listed():
+        return [row["id"] for row in api_client.get("/api/stances/", {"q": "budget -shrinks"}).json()["results"]]
+
+    rare = listed()  # fewer matches than search_sqlite.COMMON: read by key and sorted
+    monkeypatch.setattr(search_sqlite, "COMMON", 1)
+    assert search_sqlite.is_common('"budget"')
+    common = listed()  # walked in the list's order
+    assert rare == common and len(rare) == 1

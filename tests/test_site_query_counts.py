@@ -16,10 +16,11 @@ SERIES = "actors/target/policies/policy-0"
 # excerpts with sources, the actor's roles twice: its own and each stance's capacity; a policy's children and its
 # shifts; and where shifts or steps are shown, the stance before each, read for the page); an actor's policies and
 # a policy's positions are paged, each with its count (and the actor's page of policies); the home page's four
-# counts and four lists; a search's three lists.
+# counts and four lists; a search's three lists (on SQLite, and how many records its words match, up to a point,
+# which decides how to read them: ``positions.search_sqlite``).
 PAGES = [
     ("/", 9),
-    ("/search/?q=said", 3),
+    ("/search/?q=said", 3 if connection.vendor == "postgresql" else 4),
     ("/actors/target/", 8),
     ("/policies/policy-0/?as_of=2025-06-01", 8),
     ("/sources/known-source/", 3),
