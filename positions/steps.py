@@ -13,17 +13,54 @@ Only published stances are placed; every other stance has all three empty (``ste
 recomputes the columns for the series given (or all of them) with window functions, in the
 transaction of the write that may have moved them. It runs unchanged on SQLite and PostgreSQL.
 ``tests/test_stored_steps.py`` checks it against ``positions.timeline`` on generated series.
+
+A bulk load that holds all its stances before writing them (``positions.synthetic``) takes the same columns from
+``placements`` instead, straight from the rules: its rows are written once, already placed, rather than written
+and then rewritten by the statement.
 """
 
+import datetime
 from collections.abc import Collection
+from typing import NamedTuple, Protocol
 
 from django.db import connections
 
-from .chronology import SERIES_FIELDS
+from . import timeline
+from .chronology import SERIES_FIELDS, StanceLike, series
 from .constants import Status
 from .timeline import StepChange
 
 SeriesKey = tuple[int, int, str]
+
+
+class Placement(NamedTuple):
+    """The stored columns of one stance."""
+
+    previous_id: int | None
+    next_known_from: datetime.date | None
+    step: str
+
+
+UNPLACED = Placement(None, None, "")
+
+
+class Placeable(StanceLike, Protocol):
+    status: str
+
+
+def placements(stances: Collection[Placeable]) -> dict[int, Placement]:
+    """What ``place`` would store for each of ``stances`` (by pk), if they were every stance of their series."""
+    placed = dict.fromkeys((stance.pk for stance in stances), UNPLACED)
+    published = (stance for stance in stances if stance.status == Status.PUBLISHED)
+    for group in series(published).values():
+        for previous, stance, following in zip([None, *group[:-1]], group, [*group[1:], None], strict=True):
+            placed[stance.pk] = Placement(
+                None if previous is None else previous.pk,
+                None if following is None else following.known_from,
+                timeline.Step(stance, previous).change.value,
+            )
+    return placed
+
 
 # The window computes, per published stance, its neighbours in series order (``chronology.order_key``);
 # the CASE is ``timeline.Step.change``, spelled in SQL.

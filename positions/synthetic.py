@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import gc
 import itertools
 import queue
 import random
@@ -30,6 +31,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -179,6 +181,31 @@ class Report:
         return f"Generated {counted} in {self.seconds:.1f} s."
 
 
+class _StanceRow(NamedTuple):
+    """A drawn stance, held until every stance is drawn: then each is written with its place in its series."""
+
+    id: int
+    actor_id: int
+    policy_id: int
+    position: int
+    stated_on: datetime.date
+    stated_by: datetime.date
+    date_precision: DatePrecision
+    known_from: datetime.date
+    evidence_kind: EvidenceKind
+    qualifier: str
+    summary: str
+    status: Status
+    editor_notes: str
+    retraction_reason: str
+    created_at: str
+    updated_at: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 # The columns written per model, in the order the generator's row tuples give them.
 COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     Policy: ("id", "name", "slug", "description", "parent_id"),
@@ -188,11 +215,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "sha256", "original_filename", "ingested_at", "updated_at",
     ),
     Excerpt: ("id", "source_id", "quote", "start", "end", "prefix", "suffix", "created_at"),
-    Stance: (
-        "id", "actor_id", "policy_id", "position", "stated_on", "stated_by", "date_precision", "known_from",
-        "evidence_kind", "qualifier", "summary", "status", "editor_notes", "retraction_reason", "created_at",
-        "updated_at",
-    ),
+    Stance: (*_StanceRow._fields, *steps.Placement._fields),
     StanceEvidence: ("id", "stance_id", "excerpt_id"),
 }  # fmt: skip
 LABELS = {
@@ -228,6 +251,7 @@ class _Writer:
         self.stopped = False
         self.counts: Counter = Counter()
         self.copy = connection.vendor == "postgresql"
+        self.tables = {model: model._meta.db_table for model in COLUMNS}  # where COPY writes
         # COPY takes values as the driver adapts them: JSON columns need the field's own preparation.
         self.prepared = {
             model: [
@@ -268,6 +292,10 @@ class _Writer:
             finally:
                 self.batches.put(None)
 
+        # The generator holds millions of small objects, none in a cycle: Python's cyclic garbage collector would walk
+        # them again and again as they grow (a sixth of the drawing time at 200,000 stances, more beyond).
+        collecting = gc.isenabled()
+        gc.disable()
         thread = threading.Thread(target=produce, name="generate_synthetic", daemon=True)
         thread.start()
         try:
@@ -280,6 +308,8 @@ class _Writer:
             raise
         finally:
             thread.join()
+            if collecting:
+                gc.enable()
         if failures:
             raise failures[0]
 
@@ -291,7 +321,7 @@ class _Writer:
             return
         quote = connection.ops.quote_name
         columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
-        sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+        sql = f"COPY {quote(self.tables[model])} ({columns}) FROM STDIN"
         prepared = self.prepared[model]
         with connection.cursor() as cursor, cursor.copy(sql) as copy:
             for row in rows:
@@ -376,12 +406,12 @@ def generate_synthetic(
             with search.maintained_after():
                 delete_synthetic()
         with bulkload.built_after(COLUMNS):
-            # Search documents are filled once, after the rows and their evidence are in, before the indexes are
-            # built again (``positions.search``).
-            with search.maintained_after():
+            # Search documents are made once, after the rows and their evidence are in, before the indexes are
+            # built again (``positions.search``); the stances wait in a table of their own until then. Rows written
+            # in bulk bypass ``Stance.save()``: the generator places every series itself (``steps.placements``).
+            with search.maintained_after(staged=True) as stances:
+                writer.tables[Stance] = stances
                 writer.load(_Generator(sizes=sizes, seed=seed, writer=writer, progress=progress).run)
-            # Rows written in bulk bypass ``Stance.save()``: every series is placed at once, in this transaction.
-            steps.place()
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), list(COLUMNS)):
                 cursor.execute(statement)
@@ -398,7 +428,9 @@ class _Generator:
             raise ValueError("Every size must be at least 1.")
         self.sizes, self.writer, self.progress = sizes, writer, progress
         self.rng = random.Random(seed)
-        self.now = timezone.now()
+        # The moment every row is stamped with, as text: psycopg takes microseconds to write each datetime, and a
+        # million stances have millions of them. ``bulk_create`` stamps these ``auto_now`` fields itself.
+        self.now = str(timezone.now())
         self.next_id = {model: (model.objects.aggregate(top=models.Max("id"))["top"] or 0) + 1 for model in COLUMNS}
 
     def new_id(self, model: type[models.Model]) -> int:
@@ -409,6 +441,7 @@ class _Generator:
         self.make_policies()
         self.make_actors()
         self.make_stances_and_sources()
+        self.write_stances()
 
     def make_policies(self) -> None:
         rng, sizes = self.rng, self.sizes
@@ -479,6 +512,7 @@ class _Generator:
         # them are known, which is when the stances of the sources up to it have been drawn.
         pending: dict[int, list[tuple[int, int, int, int]]] = {}
         self.seen: set[int] = set()
+        self.stances: list[_StanceRow] = []
         made, reported = 0, 0
         for index in range(sizes.sources):
             for _ in range(stances_per_source[index]):
@@ -524,17 +558,22 @@ class _Generator:
         summary = f"{SUMMARIES[position]} {self.policies[policy][0].lower()}{self.policies[policy][1:]}"
         summary += f" ({qualifier_text})" if qualifier else ""
         known_from = chronology.known_from(span, [published_on[report] for report in reports])
-        self.writer.add(
-            Stance,
-            (
+        self.stances.append(
+            _StanceRow(
                 stance_id, self.actor_ids[actor], self.policy_ids[policy], position, span.first, span.last,
                 span.precision, known_from, kind, qualifier_text, summary, status, "", "", self.now, self.now,
-            ),
+            )
         )  # fmt: skip
         for report in reports:
             excerpt_id = self.new_id(Excerpt)
             pending.setdefault(report, []).append((excerpt_id, actor, policy, position))
             self.writer.add(StanceEvidence, (self.new_id(StanceEvidence), stance_id, excerpt_id))
+
+    def write_stances(self) -> None:
+        """Every stance with its place in its series, as ``steps.place`` would store it: the rows are written once."""
+        placed = steps.placements(self.stances)
+        for stance in self.stances:
+            self.writer.add(Stance, (*stance, *placed[stance.id]))
 
     def key(self, actor: int, policy: int, qualifier: int, kind: EvidenceKind, first: datetime.date) -> int:
         """The unique constraint's columns packed into one int (a million tuples would weigh far more)."""

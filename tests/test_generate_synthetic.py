@@ -1,16 +1,19 @@
 """generate_synthetic: a large, skewed, deterministic dataset for benchmarks, loaded in bulk (small sizes here)."""
 
+import datetime
 import hashlib
 import io
 import statistics
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Count, Min
 
-from positions import chronology
+from positions import chronology, search, steps
 from positions.models import Actor, Policy, Stance, StanceEvidence
 from sources.models import Excerpt, Source
 
@@ -157,8 +160,6 @@ def test_it_refuses_to_load_twice_unless_asked_to_replace(generated):
 def test_generated_stances_are_found_by_their_summaries_and_quotes(generated, api_client):
     # On PostgreSQL the load sets the search-document triggers aside and fills every document after it
     # (``positions.search``); a replacing load fills those of the rows it writes.
-    from django.db import connection
-
     stance = Stance.objects.published().exclude(summary="").prefetch_related("excerpts").order_by("pk")[7]
     quote_word = max(stance.excerpts.first().quote.split(), key=len).strip(".,;:!?\"'")
     summary_word = max(stance.summary.split(), key=len).strip(".,;:!?\"'")
@@ -175,3 +176,43 @@ def test_generated_stances_are_found_by_their_summaries_and_quotes(generated, ap
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM positions_stance WHERE search_document IS NULL")
             assert cursor.fetchone() == (0,)
+
+
+def test_placements_are_the_timeline_rules_over_the_published_stances():
+    """``steps.placements``, which the generator writes every stance with, on plain values: no database."""
+
+    def stance(pk, day, position, status="published", qualifier=""):
+        return SimpleNamespace(
+            pk=pk, actor_id=1, policy_id=1, qualifier=qualifier, position=position, status=status,
+            stated_on=day, known_from=day,
+        )  # fmt: skip
+
+    january = stance(3, datetime.date(2024, 1, 10), 1)
+    draft = stance(2, datetime.date(2024, 2, 10), 2, status="draft")
+    scoped = stance(4, datetime.date(2024, 2, 1), 2, qualifier="in public schools")
+    march = stance(1, datetime.date(2024, 3, 10), -1)
+    assert steps.placements([march, draft, january, scoped]) == {
+        3: (None, datetime.date(2024, 3, 10), "first"),
+        1: (3, None, "reversal"),
+        2: (None, None, ""),
+        4: (None, None, "first"),
+    }
+
+
+def test_every_stance_is_written_already_placed_in_its_series(generated):
+    # Nothing places the series after the load: the generator writes what ``steps.place`` would store.
+    assert steps.place() == 0
+    assert Stance.objects.filter(step="reversal").exclude(previous=None).exists()
+
+
+def test_the_documents_are_those_the_triggers_would_make_and_nothing_of_the_load_is_left(generated):
+    if connection.vendor != "postgresql":
+        pytest.skip("the stored search document is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM positions_stance WHERE search_document IS DISTINCT FROM "
+            "positions_stance_document(id, summary)"
+        )
+        assert cursor.fetchone() == (0,)
+        cursor.execute("SELECT to_regclass(%s), to_regclass(%s)", [search.STAGED, search.STAGING])
+        assert cursor.fetchone() == (None, None)
