@@ -14,8 +14,8 @@ loads set the triggers aside and rebuild the documents they leave empty in one s
 (``maintained_after``).
 
 Quotes are joined with a gap of positions between them, so a phrase (``"city budget"``) matches words that stand
-together in one text, never the end of one quote and the start of the next. SQLite has no document: it searches
-by substring.
+together in one text, never the end of one quote and the start of the next. SQLite keeps its own document, in
+an FTS5 table (``positions.search_sqlite``).
 """
 
 from contextlib import contextmanager

@@ -116,8 +116,14 @@ def database(url: str) -> dict:
         url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")), conn_health_checks=True
     )
     if settings["ENGINE"].endswith("postgresql") and DATABASE_PREPARE_THRESHOLD.strip():
+        from stancetracker.cursors import ServerBindingCursor  # psycopg only: no Django needed
+
         options = settings.setdefault("OPTIONS", {})
-        options.update(server_side_binding=True, prepare_threshold=int(DATABASE_PREPARE_THRESHOLD))
+        options.update(
+            server_side_binding=True,
+            prepare_threshold=int(DATABASE_PREPARE_THRESHOLD),
+            cursor_factory=ServerBindingCursor,
+        )
     return settings
 
 

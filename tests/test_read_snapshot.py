@@ -99,3 +99,15 @@ def test_without_a_threshold_nothing_is_prepared(api_client, seeded, settings):
         connection.close()
         options.clear()
         options.update(saved)
+
+
+def test_a_statement_with_more_values_than_the_protocol_carries_still_runs(seeded):
+    # Bound by the server, a statement takes at most 65,535 parameters: one with more is bound on the client.
+    ids = list(Stance.objects.values_list("pk", flat=True)) + list(range(10**9, 10**9 + 70_000))
+    assert Stance.objects.filter(pk__in=ids).count() == Stance.objects.count() > 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM positions_stance WHERE summary LIKE %s AND id IN ({', '.join(['%s'] * len(ids))})",
+            ["%", *ids],
+        )
+        assert cursor.fetchone()[0] == Stance.objects.count()
