@@ -46,7 +46,7 @@ def connect():
     # SQLite in autocommit: the recording holds the API's BEGIN, replayed as it is. PostgreSQL: the API's own
     # transaction, which psycopg opens itself (so it is not in the recording): BEGIN ISOLATION LEVEL REPEATABLE
     # READ READ ONLY before the first statement, COMMIT after the last.
-    if DATABASE_URL.startswith("sqlite:///"):
+    if not POSTGRESQL:
         return sqlite3.connect(DATABASE_URL.removeprefix("sqlite:///"), isolation_level=None)
     import psycopg
 

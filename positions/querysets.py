@@ -188,29 +188,29 @@ class StanceQuerySet(models.QuerySet):
         an FTS5 table on SQLite (``positions.search_sqlite``, which keeps stop words).
         """
         if connections[self.db].vendor != "postgresql":
-            found = search_sqlite.match_expression(text)
-            if found is None:  # no word to look for
-                return self.none()
-            matching = f"SELECT rowid FROM {search_sqlite.TABLE} WHERE {search_sqlite.TABLE} MATCH %s"
-            stances = self
-            if found.expression is not None:
-                if search_sqlite.is_common(found.expression, using=self.db):
-                    # Many matches: walk the list in its order and test each row against the set of matches, until
-                    # the page is full. (``+pk``, not ``pk``, keeps SQLite from reading every match by its key and
-                    # sorting them all first, which it would: 41 ms for "police" at 100,000 stances.)
-                    key = models.Func(
-                        models.F("pk"), template="+%(expressions)s", output_field=models.BigIntegerField()
-                    )
-                    stances = stances.alias(unindexed_pk=key).filter(
-                        unindexed_pk__in=RawSQL(matching, [found.expression])
-                    )
-                else:
-                    stances = stances.filter(pk__in=RawSQL(matching, [found.expression]))
-            if found.excluded is not None:
-                stances = stances.exclude(pk__in=RawSQL(matching, [found.excluded]))
-            return stances
+            return self._search_sqlite(text)
         query = SearchQuery(text, search_type="websearch", config=search.CONFIG)
         return self.alias(search_document=StoredSearchDocument()).filter(search_document=query)
+
+    def _search_sqlite(self, text: str):
+        """``search`` on SQLite: the FTS5 document's matches (``positions.search_sqlite``)."""
+        found = search_sqlite.match_expression(text)
+        if found is None:  # no word to look for
+            return self.none()
+        matching = f"SELECT rowid FROM {search_sqlite.TABLE} WHERE {search_sqlite.TABLE} MATCH %s"
+        stances = self
+        if found.expression is not None:
+            if search_sqlite.is_common(found.expression, using=self.db):
+                # Many matches: walk the list in its order and test each row against the set of matches, until
+                # the page is full. (``+pk``, not ``pk``, keeps SQLite from reading every match by its key and
+                # sorting them all first, which it would: 41 ms for "police" at 100,000 stances.)
+                key = models.Func(models.F("pk"), template="+%(expressions)s", output_field=models.BigIntegerField())
+                stances = stances.alias(unindexed_pk=key).filter(unindexed_pk__in=RawSQL(matching, [found.expression]))
+            else:
+                stances = stances.filter(pk__in=RawSQL(matching, [found.expression]))
+        if found.excluded is not None:
+            stances = stances.exclude(pk__in=RawSQL(matching, [found.excluded]))
+        return stances
 
     def with_excerpt_from(self, **lookups):
         """Stances with at least one excerpt matching ``lookups`` (on ``Excerpt``, e.g. ``source__in=``)."""
