@@ -331,7 +331,7 @@ class Stance(models.Model):
         indexes = [
             # A series in its order (``positions.chronology``): timelines, as-of snapshots and shifts.
             models.Index(
-                fields=["actor", "policy", "qualifier", "known_from", "stated_on"], name="stance_series_order"
+                fields=["actor", "policy", "qualifier", "known_from", "stated_on", "id"], name="stance_series_order"
             ),
             models.Index(fields=["policy", "known_from"], name="stance_policy_known"),
             # Published stances of an actor or a policy: counted from the index alone (the lists of actors and

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from stancetracker.compiled import CompiledQuery
+from stancetracker.expressions import Constant
 
 from . import search, search_sqlite
 from .chronology import ORDER_FIELDS
@@ -147,7 +148,8 @@ class PolicyQuerySet(models.QuerySet):
 
 class StanceQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=PUBLISHED)
+        # The status in the statement's text: the published-stance indexes serve its prepared plans too.
+        return self.filter(status=Constant(PUBLISHED))
 
     def awaiting_review_by(self, user):
         """Stances in review that ``user`` may review: someone else submitted them, oldest submission first."""
@@ -163,7 +165,7 @@ class StanceQuerySet(models.QuerySet):
 
     def retracted(self):
         """Stances withdrawn in public: listed among the corrections, newest first, and nowhere else."""
-        return self.filter(status=Status.RETRACTED).order_by("-retracted_at", "-pk")
+        return self.filter(status=Constant(Status.RETRACTED)).order_by("-retracted_at", "-pk")
 
     def for_actor(self, actor):
         return self.filter(actor=actor)
