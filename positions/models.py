@@ -329,9 +329,12 @@ class Stance(models.Model):
     class Meta:
         ordering = ["actor", "policy", "qualifier", "known_from", "stated_on", "pk"]
         indexes = [
-            # A series in its order (``positions.chronology``): timelines, as-of snapshots and shifts.
+            # A series in its order (``positions.chronology``): timelines, as-of snapshots and shifts. With the
+            # status (on PostgreSQL), a series' published stances are counted from the index alone.
             models.Index(
-                fields=["actor", "policy", "qualifier", "known_from", "stated_on", "id"], name="stance_series_order"
+                fields=["actor", "policy", "qualifier", "known_from", "stated_on", "id"],
+                include=["status"],
+                name="stance_series_order",
             ),
             models.Index(fields=["policy", "known_from"], name="stance_policy_known"),
             # Published stances of an actor or a policy: counted from the index alone (the lists of actors and
