@@ -7,13 +7,21 @@ rows it returns, and under ``EXPLAIN (ANALYZE, BUFFERS)``. On SQLite the API's `
 replayed with the rest. On PostgreSQL the floor sends the statements as the API did, SQL and parameters apart (an
 execute wrapper keeps them), in the same transaction: psycopg's ``BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY``
 before them and ``COMMIT`` after. Explain leaves transaction control out.
+
+Where the API's statements are prepared (``DATABASE_PREPARE_THRESHOLD``), PostgreSQL runs a statement it has seen five
+times with a generic plan, made without the parameters' values, whenever that plan looks no costlier: each statement
+is then explained as prepared, with that plan, and its execution time planned for its values is given beside it, so
+that a generic plan worse than the one its values would get shows.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
+import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -37,11 +45,12 @@ class Recording:
     parameterized: list[tuple[str, list | None]] = field(default_factory=list)
 
 
-def _keeper(sent: list):
-    """An execute wrapper that appends each statement and its parameters to ``sent``."""
+def _keeper(sent: list, raw: list):
+    """An execute wrapper that appends each statement and its parameters to ``sent`` (``encode``d) and to ``raw``."""
 
     def keep(execute, sql, params, many, context):
         sent.append((sql, None if params is None else [encode(value) for value in params]))
+        raw.append((sql, params))
         return execute(sql, params, many, context)
 
     return keep
@@ -68,7 +77,8 @@ def record(endpoints: list[tuple[str, str]], *, explain: bool = False) -> list[R
     with override_settings(API_ANON_THROTTLE_RATE=None, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
         for label, url in endpoints:
             sent: list[tuple[str, list | None]] = []
-            with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(_keeper(sent)):
+            raw: list[tuple[str, object]] = []
+            with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(_keeper(sent, raw)):
                 response = client.get(url)
             if response.status_code != 200:
                 raise RuntimeError(f"{url} answered {response.status_code}: {response.content[:300]!r}")
@@ -77,7 +87,8 @@ def record(endpoints: list[tuple[str, str]], *, explain: bool = False) -> list[R
             recording.parameterized = sent
             recording.rows = count_rows(statements)
             if explain and connection.vendor == "postgresql":  # SQLite's plans are of another kind
-                recording.plans = plans(statements)
+                prepared = bool(settings.DATABASES["default"].get("OPTIONS", {}).get("prepare_threshold"))
+                recording.plans = plans(statements, raw if prepared else None)
             recordings.append(recording)
     return recordings
 
@@ -95,18 +106,43 @@ def count_rows(statements: list[str]) -> list[int]:
     return counts
 
 
-def plans(statements: list[str]) -> list[tuple[str, str]]:
-    """``EXPLAIN (ANALYZE, BUFFERS)`` of every statement but transaction control, in a read-only transaction."""
+def plans(statements: list[str], prepared: list[tuple[str, object]] | None = None) -> list[tuple[str, str]]:
+    """``EXPLAIN (ANALYZE, BUFFERS)`` of every statement but transaction control, in a read-only transaction; with
+    ``prepared`` (each statement as sent: SQL and parameters), of its generic plan, as PostgreSQL runs it once
+    prepared."""
     explained = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        # The transaction control Django logs (BEGIN, COMMIT) went through no execute wrapper: ``prepared`` lacks it.
+        sent = iter(prepared or [])
         for statement in statements:
             if is_transaction_control(statement):
                 continue
+            as_sent = next(sent, None)
             if statement.lstrip().upper().startswith("EXPLAIN"):
                 # The API asks the planner itself (e.g. to choose how to search): shown, not explained again.
                 explained.append((statement, "(the API's own EXPLAIN: its estimate decides the next statement)"))
                 continue
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement)
-            explained.append((statement, "\n".join(line for (line,) in cursor.fetchall())))
+            plan = [line for (line,) in cursor.fetchall()]
+            if as_sent is not None and as_sent[1]:
+                plan = _as_prepared(cursor, *as_sent, custom=plan)
+            explained.append((statement, "\n".join(plan)))
     return explained
+
+
+def _as_prepared(cursor, sql: str, params, *, custom: list[str]) -> list[str]:
+    """The generic plan of ``sql`` run with ``params``, and the execution time of its ``custom`` plan."""
+    numbered = iter(range(1, len(params) + 1))
+    text = re.sub(r"%(s|%)", lambda match: f"${next(numbered)}" if match.group(1) == "s" else "%", sql)
+    name = f"explained_{uuid.uuid4().hex}"
+    cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+    cursor.execute(f"PREPARE {name} AS {text}")
+    values = ", ".join(["%s"] * len(params))
+    # EXPLAIN takes no parameters: the values are written into EXECUTE, as psql would.
+    cursor.execute(connection.ops.compose_sql(f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE {name}({values})", params))
+    generic = [line for (line,) in cursor.fetchall()]
+    cursor.execute(f"DEALLOCATE {name}")
+    cursor.execute("SET LOCAL plan_cache_mode = auto")
+    planned_for_values = next((line for line in reversed(custom) if line.startswith("Execution Time")), "")
+    return [*generic, f"Planned for its values instead: {planned_for_values.lower() or 'not timed'}"]

@@ -155,7 +155,9 @@ def queries(recordings) -> list[str]:
         "",
         "Every statement the API issued for each URL (transaction control left out), with "
         "`EXPLAIN (ANALYZE, BUFFERS)` of it. The first run of a statement in this run may read from disk: "
-        "see the buffers.",
+        "see the buffers. Where statements are prepared (PostgreSQL, `DATABASE_PREPARE_THRESHOLD`), the plan shown is "
+        "the generic one PostgreSQL keeps for a prepared statement, followed by the execution time of the plan made "
+        "for the statement's own values.",
     ]
     for recording in recordings:
         lines += [

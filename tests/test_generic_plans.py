@@ -9,8 +9,10 @@ Each statement is prepared and explained with ``plan_cache_mode = force_generic_
 turned off so that on a few test rows the planner still picks the index it would pick on many.
 """
 
+import importlib
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -75,3 +77,19 @@ def test_a_page_of_one_series_is_read_in_index_order_without_a_sort_in_a_generic
     plan = generic_plan(page)
     assert "stance_series_order" in plan
     assert "Sort" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements' plans are PostgreSQL's")
+def test_the_benchmark_explains_each_statement_with_the_plan_it_is_prepared_with(
+    transactional_db, seeded, settings, monkeypatch
+):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "bench"))
+    capture = importlib.import_module("capture")
+    settings.DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+    stance = Stance.objects.published().select_related("actor", "policy").first()
+    url = f"/api/actors/{stance.actor.slug}/timeline/?policy={stance.policy.slug}"
+    (recording,) = capture.record([("timeline", url)], explain=True)
+    page = next(plan for statement, plan in recording.plans if re.search(r"ORDER BY .* LIMIT \d+$", statement))
+    # The plan of the statement with its parameters left open ($n), then the time of the one made for its values.
+    assert re.search(r"actor_id = \$\d", page), page
+    assert re.search(r"^Planned for its values instead: execution time: [\d.]+ ms$", page, re.MULTILINE), page
