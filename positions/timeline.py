@@ -23,6 +23,7 @@ step is marked ``order_unknown`` and no shift is claimed.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from .chronology import StanceLike, series, surely_before
 
@@ -66,7 +67,7 @@ class Step[S: StanceLike]:
     stance: S
     previous: S | None
 
-    @property
+    @cached_property  # read again by ``size``
     def change(self) -> StepChange:
         if self.previous is None:
             return StepChange.FIRST
