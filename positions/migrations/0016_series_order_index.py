@@ -1,5 +1,5 @@
 """The series index ends with the id, the order's last key: a page of one series is read from it in order, with no
-sort, whatever plan the database keeps for a prepared statement. It carries the status too (PostgreSQL), so that a
+sort, whatever plan the database keeps for a prepared statement. It carries the status after the id, so that a
 series' published stances are counted from the index alone."""
 
 from django.db import migrations, models
@@ -13,8 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="stance",
             index=models.Index(
-                fields=["actor", "policy", "qualifier", "known_from", "stated_on", "id"],
-                include=["status"],
+                fields=["actor", "policy", "qualifier", "known_from", "stated_on", "id", "status"],
                 name="stance_series_order",
             ),
         ),
