@@ -230,18 +230,19 @@ class StanceQuerySet(models.QuerySet):
             models.Q(next_known_from__isnull=True) | models.Q(next_known_from__gt=day), known_from__lte=day
         )
 
-    def latest_position_rows(self, actor_ids, day: datetime.date | None = None) -> dict[int, list[dict]]:
-        """``as_of(day)`` for these actors as plain rows (no model instances), each actor's in policy order, with
-        the policy's slug and name: one query for a page of actors, however many positions each holds."""
+    def latest_position_rows(self, actor_ids, day: datetime.date | None = None) -> dict[int, list[tuple]]:
+        """``as_of(day)`` for these actors as plain tuples of ``LATEST_POSITION_FIELDS`` (no model instances), each
+        actor's in policy order, with the policy's slug and name: one query for a page of actors, however many
+        positions each holds. Tuples, not dicts: a page of actors holds over a thousand of them."""
         rows = (
             self.as_of(day)
             .filter(actor__in=actor_ids)
             .order_by("actor_id", "policy__name", "policy_id", "qualifier")
-            .values(*LATEST_POSITION_FIELDS)
+            .values_list(*LATEST_POSITION_FIELDS)
         )
-        found: dict[int, list[dict]] = {}
+        found: dict[int, list[tuple]] = {}
         for row in rows:
-            found.setdefault(row["actor_id"], []).append(row)
+            found.setdefault(row[1], []).append(row)  # by actor_id
         return found
 
     def as_rows(self, *extra: str, fields: tuple[str, ...] = STANCE_ROW_FIELDS):
