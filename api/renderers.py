@@ -26,25 +26,22 @@ class FastJSONRenderer(JSONRenderer):
             return super().render(data, accepted_media_type, renderer_context)
 
 
-def pluck(item, path: str):
-    """The value at a dotted ``path`` in a JSON item; ``[]`` after a name maps over a list.
-
-    ``"excerpts[].source.slug"`` is the list of every excerpt's source slug.
-    """
-    return _pluck(item, _names(path))
-
-
 @lru_cache(maxsize=512)
-def _names(path: str) -> tuple[str, ...]:
+def path_names(path: str) -> tuple[str, ...]:
+    """A column's dotted path as its names, split once: ``"excerpts[].source.slug"``."""
     return tuple(path.split("."))
 
 
-def _pluck(item, names: tuple[str, ...]):
+def pluck(item, names: tuple[str, ...]):
+    """The value at a dotted path (``path_names``) in a JSON item; ``[]`` after a name maps over a list.
+
+    ``"excerpts[].source.slug"`` is the list of every excerpt's source slug.
+    """
     for index, name in enumerate(names):
         if name.endswith("[]"):
             values = item.get(name[:-2]) or []
             rest = names[index + 1 :]
-            return [_pluck(value, rest) for value in values] if rest else list(values)
+            return [pluck(value, rest) for value in values] if rest else list(values)
         item = item.get(name) if isinstance(item, dict) else None
         if item is None:
             return None
@@ -84,9 +81,9 @@ class FlatCSVRenderer(CSVRenderer):
             response["Link"] = f'<{data["next"]}>; rel="next"'
         # The rows are flat already: written as they are, rather than flattened again by the CSV library's
         # ``tablize`` (which took most of a CSV page's time), with the same header, cells and encoding.
-        paths = [_names(path) for path in columns.values()]
+        paths = [path_names(path) for path in columns.values()]
         buffer = io.StringIO()
         writer = csv.writer(buffer, **(renderer_context.get("writer_opts") or self.writer_opts or {}))
         writer.writerow(columns)
-        writer.writerows([cell(_pluck(item, names)) for names in paths] for item in items)
+        writer.writerows([cell(pluck(item, names)) for names in paths] for item in items)
         return buffer.getvalue().encode(renderer_context.get("encoding", settings.DEFAULT_CHARSET))

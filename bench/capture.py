@@ -133,16 +133,25 @@ def plans(statements: list[str], prepared: list[tuple[str, object]] | None = Non
 
 def _as_prepared(cursor, sql: str, params, *, custom: list[str]) -> list[str]:
     """The generic plan of ``sql`` run with ``params``, and the execution time of its ``custom`` plan."""
+    generic = generic_plan(cursor, sql, params, options="ANALYZE, BUFFERS")
+    cursor.execute("SET LOCAL plan_cache_mode = auto")
+    planned_for_values = next((line for line in reversed(custom) if line.startswith("Execution Time")), "")
+    return [*generic, f"Planned for its values instead: {planned_for_values.lower() or 'not timed'}"]
+
+
+def generic_plan(cursor, sql: str, params, *, options: str = "") -> list[str]:
+    """``EXPLAIN (options)`` of ``sql`` (Django's placeholders) prepared and run with ``params`` under its generic plan:
+    the plan PostgreSQL keeps for a prepared statement, made without the parameters' values. Leaves the transaction
+    with ``plan_cache_mode = force_generic_plan``."""
     numbered = iter(range(1, len(params) + 1))
     text = re.sub(r"%(s|%)", lambda match: f"${next(numbered)}" if match.group(1) == "s" else "%", sql)
     name = f"explained_{uuid.uuid4().hex}"
     cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
     cursor.execute(f"PREPARE {name} AS {text}")
     values = ", ".join(["%s"] * len(params))
+    explain = f"EXPLAIN ({options}) " if options else "EXPLAIN "
     # EXPLAIN takes no parameters: the values are written into EXECUTE, as psql would.
-    cursor.execute(connection.ops.compose_sql(f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE {name}({values})", params))
-    generic = [line for (line,) in cursor.fetchall()]
+    cursor.execute(connection.ops.compose_sql(f"{explain}EXECUTE {name}({values})", params))
+    plan = [line for (line,) in cursor.fetchall()]
     cursor.execute(f"DEALLOCATE {name}")
-    cursor.execute("SET LOCAL plan_cache_mode = auto")
-    planned_for_values = next((line for line in reversed(custom) if line.startswith("Execution Time")), "")
-    return [*generic, f"Planned for its values instead: {planned_for_values.lower() or 'not timed'}"]
+    return plan
