@@ -22,7 +22,7 @@ from positions.constants import EARLIEST_STANCE_DATE
 from positions.models import Actor, Policy, Stance
 from positions.timeline import ShiftKind
 from sources.models import Source
-from stancetracker.compiled import ids_by
+from stancetracker.ids import ids_by
 
 # Form classes kept, one per FilterSet and set of filters a request names: few in practice, bounded anyway.
 MAX_FORM_CLASSES = 256

@@ -19,8 +19,9 @@ from positions.models import Actor, Policy, Stance, StanceEvidence
 from positions.querysets import StanceRow
 from positions.timeline import Shift, ShiftKind
 from sources.models import Source
-from stancetracker.compiled import CompiledQuery, ids_by
+from stancetracker.compiled import CompiledQuery
 from stancetracker.db import read_snapshot
+from stancetracker.ids import ids_by
 
 from .filters import (
     ActorFilter,

@@ -183,19 +183,3 @@ def _converted(row, converters, connection) -> list:
             value = function(value, expression, connection)
         row[column] = value
     return row
-
-
-_ids_by: dict[tuple, CompiledQuery] = {}
-
-
-def ids_by(model, field: str, values: list) -> dict:
-    """``{value: id}`` for the records of ``model`` whose ``field`` (a unique one, such as a slug) has one of
-    ``values``: one query, compiled once per model, field and number of values."""
-    query = _ids_by.get((model, field))
-    if query is None:
-
-        def build(values):
-            return model._default_manager.filter(**{f"{field}__in": values}).order_by().values_list(field, "pk")
-
-        query = _ids_by[model, field] = CompiledQuery(model, build)
-    return dict(query(values=list(values)))

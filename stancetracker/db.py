@@ -27,6 +27,7 @@ from dataversion.version import TOKEN_SQL, read_token
 
 _snapshot_alias: contextvars.ContextVar[str | None] = contextvars.ContextVar("snapshot_alias", default=None)
 _versions_seen: contextvars.ContextVar[list | None] = contextvars.ContextVar("versions_seen", default=None)
+_snapshot_version: contextvars.ContextVar[str | None] = contextvars.ContextVar("snapshot_version", default=None)
 
 
 @contextmanager
@@ -40,6 +41,13 @@ def snapshot_versions():
         _versions_seen.reset(token)
 
 
+def snapshot_version() -> str | None:
+    """The data version the current snapshot sees, when it read it (inside ``snapshot_versions()``); else ``None``.
+    Within one snapshot the data cannot change, and every write changes the version: anything derived from the
+    data may be kept by this version and reused by any snapshot that sees the same one."""
+    return _snapshot_version.get() if _snapshot_alias.get() is not None else None
+
+
 @contextmanager
 def read_snapshot(model):
     """Run the block's reads of ``model`` and everything else in one snapshot of the database that
@@ -50,6 +58,7 @@ def read_snapshot(model):
     alias = router.db_for_read(model)
     connection = connections[alias]
     token = _snapshot_alias.set(alias)
+    version = _snapshot_version.set(None)
     try:
         # Inside a transaction already (a test's), the isolation level is that transaction's to set.
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
@@ -60,8 +69,10 @@ def read_snapshot(model):
             with transaction.atomic(using=alias):
                 if (seen := _versions_seen.get()) is not None:
                     seen.append(read_token(using=alias))
+                    _snapshot_version.set(seen[-1])
                 yield
     finally:
+        _snapshot_version.reset(version)
         _snapshot_alias.reset(token)
 
 
@@ -110,6 +121,7 @@ def _open(connection, *, timeout: int) -> None:
         row = cursor.fetchone()
     if seen is not None:
         seen.append(row[-1])
+        _snapshot_version.set(row[-1])
 
 
 class SnapshotReplicaRouter(PinningReplicaRouter):

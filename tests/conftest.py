@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from rest_framework.test import APIClient
 
+from stancetracker import ids
 from tests import seed_rows
 from tests.factories import UserFactory
 
@@ -19,6 +20,8 @@ def _test_settings(settings):
     # Creating users is the slowest part of most tests with the production password hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.API_ANON_THROTTLE_RATE = None
+    # Ids looked up by slug are kept per data version (``stancetracker.ids``): each test starts with none.
+    ids.forget()
 
 
 @pytest.fixture
