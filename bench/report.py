@@ -153,7 +153,8 @@ def queries(recordings) -> list[str]:
         "",
         "### Queries",
         "",
-        "Every statement the API issued for each URL (transaction control left out), with "
+        "Every statement the API issued for each URL when asked again (transaction control left out; the slugs a "
+        "first request looks up are kept per data version), with "
         "`EXPLAIN (ANALYZE, BUFFERS)` of it. The first run of a statement in this run may read from disk: "
         "see the buffers. Where statements are prepared (PostgreSQL, `DATABASE_PREPARE_THRESHOLD`), the plan shown is "
         "the generic one PostgreSQL keeps for a prepared statement, followed by the execution time of the plan made "

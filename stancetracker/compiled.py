@@ -9,14 +9,17 @@ and the snapshot's database apply as to any query) and applies the fields' conve
 are what the queryset itself would have given: dicts for ``values()``, tuples for ``values_list()``, values for
 ``flat=True``.
 
-Only whole numbers and strings may vary (ids and slugs): they reach the statement as they are given, so a stand-in
-is found among the compiled parameters by its value. A list parameter (``pk__in=ids``) is compiled once per
-length. A queryset whose stand-ins cannot all be found exactly once is never kept: it is built and run by the ORM
-on every call, so a shape this module cannot handle is slow, never wrong.
+Only whole numbers, strings and days may vary (ids, slugs and dates): a stand-in is found among the compiled
+parameters by its value (a day as the database adapts it: itself, or its ISO text on SQLite), and the request's
+value is put there in the same form. A list parameter (``pk__in=ids``) is compiled once per length. A queryset
+whose stand-ins cannot all be found exactly once is never kept: it is built and run by the ORM on every call, so a
+shape this module cannot handle is slow, never wrong. A build must give the same SQL for any values of the same
+shape: it may not choose its statement by a value (nor read the database to choose it).
 """
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import threading
 from collections.abc import Callable, Sequence
@@ -31,6 +34,7 @@ from django.utils.functional import cached_property
 # Stand-ins: values no real id or slug takes, each distinct.
 _INT_BASE = -8_302_117_000_000_000
 _STR_PREFIX = "\ue000compiled-stand-in-"
+_DAY_BASE = datetime.date(1, 1, 1)  # stand-in days count from the first day of year 1
 # Shapes kept per query (list lengths); a request can only ask for pages of bounded size.
 MAX_SHAPES = 512
 
@@ -39,7 +43,8 @@ MAX_SHAPES = 512
 class _Statement:
     sql: str
     params: tuple
-    slots: dict[int, tuple[str, int | None]]  # position in params -> (argument, index in a list argument)
+    # position in params -> (argument, index in a list argument, whether a day goes there as ISO text)
+    slots: dict[int, tuple[str, int | None, bool]]
     names: tuple[str, ...]
     converters: tuple  # ((column, (converter, ...), expression), ...)
     shape: type  # the queryset's iterable class
@@ -98,9 +103,14 @@ def _shape(value) -> int | str:
     return type(value).__name__
 
 
+VARYING = (int, str, datetime.date)
+
+
 def _check(value) -> None:
-    if type(value) not in (int, str):
-        raise TypeError(f"CompiledQuery takes whole numbers, strings and lists of them, not {type(value).__name__}")
+    if type(value) not in VARYING:
+        raise TypeError(
+            f"CompiledQuery takes whole numbers, strings, days and lists of them, not {type(value).__name__}"
+        )
 
 
 def _stand_ins(arguments: dict) -> dict:
@@ -108,7 +118,11 @@ def _stand_ins(arguments: dict) -> dict:
 
     def stand_in(value):
         number = next(counter)
-        return f"{_STR_PREFIX}{number}" if isinstance(value, str) else _INT_BASE - number
+        if isinstance(value, str):
+            return f"{_STR_PREFIX}{number}"
+        if isinstance(value, datetime.date):
+            return _DAY_BASE + datetime.timedelta(days=number)
+        return _INT_BASE - number
 
     return {
         name: [stand_in(item) for item in value] if isinstance(value, (list, tuple)) else stand_in(value)
@@ -128,19 +142,19 @@ def _statement(queryset, alias: str, stand_ins: dict) -> _Statement:
         return _Statement("", (), {}, (), (), shape)
     if compiler.has_extra_select or query.extra_select:
         raise _Uncompilable("extra() columns are not compiled")
-    wanted = {}
+    wanted: dict[object, tuple[str, int | None, bool]] = {}
     for name, value in stand_ins.items():
-        if isinstance(value, list):
-            wanted.update({item: (name, index) for index, item in enumerate(value)})
-        else:
-            wanted[value] = (name, None)
-    slots: dict[int, tuple[str, int | None]] = {}
+        for index, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
+            wanted[item] = (name, index, False)
+            if isinstance(item, datetime.date):
+                wanted[item.isoformat()] = (name, index, True)
+    slots: dict[int, tuple[str, int | None, bool]] = {}
     for position, param in enumerate(params):
-        if type(param) in (int, str) and param in wanted:
-            if wanted[param] in slots.values():
-                raise _Uncompilable(f"stand-in for {wanted[param]} occurs twice")
+        if type(param) in VARYING and param in wanted:
+            if wanted[param][:2] in {slot[:2] for slot in slots.values()}:
+                raise _Uncompilable(f"stand-in for {wanted[param][:2]} occurs twice")
             slots[position] = wanted[param]
-    if len(slots) != len(wanted):
+    if len(slots) != sum(len(value) if isinstance(value, list) else 1 for value in stand_ins.values()):
         raise _Uncompilable("a stand-in did not reach the parameters as it was")
     fields = [column for column, _, _ in compiler.select[: compiler.col_count]]
     converters = tuple(
@@ -160,8 +174,9 @@ def _run(statement: _Statement, connection, arguments: dict) -> list:
     if not statement.sql:
         return []
     params = list(statement.params)
-    for position, (name, index) in statement.slots.items():
-        params[position] = arguments[name] if index is None else arguments[name][index]
+    for position, (name, index, as_text) in statement.slots.items():
+        value = arguments[name] if index is None else arguments[name][index]
+        params[position] = value.isoformat() if as_text else value
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         rows: Sequence = cursor.fetchall()

@@ -102,3 +102,22 @@ def test_only_whole_numbers_strings_and_lists_of_them_are_taken(actors, value):
     query = CompiledQuery(Actor, by_ids)
     with pytest.raises(TypeError):
         query(ids=value)
+
+
+def test_days_vary_like_ids(actors):
+    # A day reaches PostgreSQL as a date and SQLite as ISO text: either way the request's own goes in its place.
+    started = CompiledQuery(
+        Role,
+        lambda after, before: (
+            Role.objects.filter(start_on__gte=after, start_on__lt=before)
+            .order_by("start_on")
+            .values_list("title", flat=True)
+        ),
+    )
+    for after, before in [((2020, 1, 2), (2020, 1, 4)), ((2019, 1, 1), (2020, 1, 2)), ((2020, 1, 5), (2021, 1, 1))]:
+        after, before = datetime.date(*after), datetime.date(*before)
+        expected = list(started.build(after=after, before=before))
+        assert started(after=after, before=before) == expected
+        assert expected
+    with pytest.raises(TypeError, match="not datetime"):
+        started(after=datetime.datetime(2020, 1, 1), before=datetime.date(2021, 1, 1))
