@@ -140,6 +140,10 @@ class PublicFilterSet(django_filters.FilterSet):
     for nothing."""
 
     _form_classes: ClassVar[dict[tuple, type]] = {}
+    # Filters whose SQL is the same for every value (ids, numbers, words, days), and those whose value shapes it
+    # (an ordering): a request naming only these is read by a compiled statement (``api.pages``).
+    compiled_filters: ClassVar[frozenset[str]] = frozenset()
+    shaping_filters: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def get_filters(cls):
@@ -179,6 +183,7 @@ class PublicFilterBackend(DjangoFilterBackend):
             filterset.only_given()
         if not filterset.is_valid() and self.raise_exception:
             raise translate_validation(filterset.errors)
+        view.applied_filterset = filterset  # its cleaned values, for a compiled page (``api.pages``)
         return filterset.qs
 
 
@@ -255,6 +260,11 @@ class StanceFilter(SeriesFilter):
         fields=(("known_from", "known_from"), ("stated_on", "stated_on"), ("position", "position"), ("id", "id")),
         help_text="known_from, stated_on, position or id; prefix with - for descending. Default: -known_from.",
     )
+    compiled_filters = frozenset(
+        {"actor", "policy", "source", "position", "position_min", "position_max", "stated_after", "stated_before"}
+        | {"evidence_kind"}
+    )
+    shaping_filters = frozenset({"ordering"})
 
     class Meta:
         model = Stance

@@ -34,6 +34,7 @@ from .filters import (
     SourceFilter,
     StanceFilter,
 )
+from .pages import CompiledPage
 from .pagination import PublicCursorPagination
 from .parameters import QueryParameterRulesMixin
 from .renderers import FastJSONRenderer, FlatCSVRenderer
@@ -120,15 +121,19 @@ class StanceRowsMixin:
     or one record, and two more queries, with no model instance; ``api.rows`` writes their JSON."""
 
     row_fields: tuple[str, ...] = ()  # read besides ``STANCE_ROW_FIELDS``
+    # Cursor pages read by a statement compiled once per shape of request (``api.pages``), where the filters allow.
+    compiled_pages = False
     _records_by_id: ClassVar[dict[type, CompiledQuery]] = {}
 
     def paginate_queryset(self, queryset):
-        rows = queryset.as_rows(*self.row_fields)
+        rows = None
         if not isinstance(self.paginator, CursorPagination):
             # A numbered page needs a count: of the stances, not of their rows, whose names would join the count
             # to actors and policies (200 ms for a policy's timeline at a million stances).
-            rows = CountedRows(rows, counted=queryset)
-        page = super().paginate_queryset(rows)
+            rows = CountedRows(queryset.as_rows(*self.row_fields), counted=queryset)
+        elif self.compiled_pages:
+            rows = CompiledPage.of(self, queryset)
+        page = super().paginate_queryset(rows if rows is not None else queryset.as_rows(*self.row_fields))
         return None if page is None else Stance.objects.with_evidence_rows(page)
 
     def get_object(self):
@@ -229,6 +234,7 @@ class StanceViewSet(StanceRowsMixin, PublicAPIMixin, CSVMixin, viewsets.ReadOnly
     pagination_class = PublicCursorPagination
     csv_columns = STANCE_CSV_COLUMNS
     queryset = Stance.objects.published().order_by("-known_from", "-pk")
+    compiled_pages = True
 
 
 class CorrectionViewSet(StanceRowsMixin, PublicAPIMixin, CSVMixin, viewsets.ReadOnlyModelViewSet):
@@ -260,10 +266,11 @@ class TimelineMixin(StanceRowsMixin):
 
     def get_serializer(self, *args, **kwargs):
         if args and kwargs.get("many"):
-            # The step before each entry is stored with it (``positions.steps``), even when it is on another page:
-            # read for the page in one query.
+            # The step before each entry is stored with it (``positions.steps``), even when it is on another page.
+            # Most are on this page, the entry before in the same series; the others are read in one query.
             page = args[0]
-            previous = Stance.objects.point_rows({stance.previous_id for stance in page} - {None})
+            previous = {stance.pk: stance for stance in page}
+            previous.update(Stance.objects.point_rows({stance.previous_id for stance in page} - {None} - set(previous)))
             steps = {stance.pk: timeline.Step(stance, previous.get(stance.previous_id)) for stance in page}
             kwargs["context"] = {**self.get_serializer_context(), "steps": steps}
         return super().get_serializer(*args, **kwargs)

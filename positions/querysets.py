@@ -280,7 +280,7 @@ class StanceQuerySet(models.QuerySet):
 
     def point_rows(self, ids) -> dict[int, StanceRow]:
         """What placing these stances in their series reads of them (``positions.timeline``), as ``StanceRow``s by
-        id: one query."""
+        id: one query (none for no ids)."""
         if self.query.where:  # filtered: only the ORM can add this queryset's conditions
             rows = self.filter(pk__in=ids).order_by().values("pk", *SERIES_POINT_FIELDS)
         else:

@@ -31,8 +31,10 @@ from django.db import connections, router
 from django.db.models.query import FlatValuesListIterable, ValuesIterable, ValuesListIterable
 from django.utils.functional import cached_property
 
-# Stand-ins: values no real id or slug takes, each distinct.
-_INT_BASE = -8_302_117_000_000_000
+# Stand-ins, each distinct. Whole numbers within every integer column's range (Django finds nothing, without asking,
+# for a value out of a column's range): they only need to differ from any other parameter of the statement, and one
+# that does not is found twice, which keeps the statement from being compiled.
+_INT_BASE = 31_000
 _STR_PREFIX = "\ue000compiled-stand-in-"
 _DAY_BASE = datetime.date(1, 1, 1)  # stand-in days count from the first day of year 1
 # Shapes kept per query (list lengths); a request can only ask for pages of bounded size.
@@ -43,8 +45,9 @@ MAX_SHAPES = 512
 class _Statement:
     sql: str
     params: tuple
-    # position in params -> (argument, index in a list argument, whether a day goes there as ISO text)
-    slots: dict[int, tuple[str, int | None, bool]]
+    # position in params -> (argument, index in a list argument, its form there: ``ISO`` for a day as text, the
+    # driver's type for a whole number it types, e.g. psycopg's ``Int2`` for a small integer column; None as given)
+    slots: dict[int, tuple[str, int | None, object]]
     names: tuple[str, ...]
     converters: tuple  # ((column, (converter, ...), expression), ...)
     shape: type  # the queryset's iterable class
@@ -104,6 +107,7 @@ def _shape(value) -> int | str:
 
 
 VARYING = (int, str, datetime.date)
+ISO = "ISO"  # a day put in a statement as its ISO text (SQLite's)
 
 
 def _check(value) -> None:
@@ -122,7 +126,7 @@ def _stand_ins(arguments: dict) -> dict:
             return f"{_STR_PREFIX}{number}"
         if isinstance(value, datetime.date):
             return _DAY_BASE + datetime.timedelta(days=number)
-        return _INT_BASE - number
+        return _INT_BASE + number
 
     return {
         name: [stand_in(item) for item in value] if isinstance(value, (list, tuple)) else stand_in(value)
@@ -138,22 +142,27 @@ def _statement(queryset, alias: str, stand_ins: dict) -> _Statement:
     compiler = query.get_compiler(using=alias)
     try:
         sql, params = compiler.as_sql()
-    except EmptyResultSet:  # e.g. ``pk__in=[]``: no statement, no rows
-        return _Statement("", (), {}, (), (), shape)
+    except EmptyResultSet:
+        if any(value == [] for value in stand_ins.values()):  # ``pk__in=[]``: no statement, no rows, whatever else
+            return _Statement("", (), {}, (), (), shape)
+        raise _Uncompilable("nothing to find for these stand-ins: it may depend on the values") from None
     if compiler.has_extra_select or query.extra_select:
         raise _Uncompilable("extra() columns are not compiled")
-    wanted: dict[object, tuple[str, int | None, bool]] = {}
+    wanted: dict[object, tuple[str, int | None, object]] = {}
     for name, value in stand_ins.items():
         for index, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
-            wanted[item] = (name, index, False)
+            wanted[item] = (name, index, None)
             if isinstance(item, datetime.date):
-                wanted[item.isoformat()] = (name, index, True)
-    slots: dict[int, tuple[str, int | None, bool]] = {}
+                wanted[item.isoformat()] = (name, index, ISO)
+    slots: dict[int, tuple[str, int | None, object]] = {}
     for position, param in enumerate(params):
-        if type(param) in VARYING and param in wanted:
-            if wanted[param][:2] in {slot[:2] for slot in slots.values()}:
-                raise _Uncompilable(f"stand-in for {wanted[param][:2]} occurs twice")
-            slots[position] = wanted[param]
+        if isinstance(param, VARYING) and not isinstance(param, bool) and param in wanted:
+            name, index, form = wanted[param]
+            if (name, index) in {slot[:2] for slot in slots.values()}:
+                raise _Uncompilable(f"stand-in for {name, index} occurs twice")
+            if isinstance(param, int) and type(param) is not int:
+                form = type(param)
+            slots[position] = (name, index, form)
     if len(slots) != sum(len(value) if isinstance(value, list) else 1 for value in stand_ins.values()):
         raise _Uncompilable("a stand-in did not reach the parameters as it was")
     fields = [column for column, _, _ in compiler.select[: compiler.col_count]]
@@ -174,9 +183,9 @@ def _run(statement: _Statement, connection, arguments: dict) -> list:
     if not statement.sql:
         return []
     params = list(statement.params)
-    for position, (name, index, as_text) in statement.slots.items():
+    for position, (name, index, form) in statement.slots.items():
         value = arguments[name] if index is None else arguments[name][index]
-        params[position] = value.isoformat() if as_text else value
+        params[position] = value if form is None else value.isoformat() if form is ISO else form(value)
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         rows: Sequence = cursor.fetchall()

@@ -121,3 +121,35 @@ def test_days_vary_like_ids(actors):
         assert expected
     with pytest.raises(TypeError, match="not datetime"):
         started(after=datetime.datetime(2020, 1, 1), before=datetime.date(2021, 1, 1))
+
+
+def test_small_integer_columns_take_their_values():
+    # Django finds nothing, without asking, for a value beyond a column's range: a stand-in must be within it.
+    from positions.models import Stance
+    from tests.factories import StanceFactory
+
+    stances = {position: StanceFactory(position=position) for position in (-2, 0, 2)}
+    built = []
+
+    def build(position):
+        built.append(position)
+        return Stance.objects.filter(position=position).values_list("pk", flat=True)
+
+    held = CompiledQuery(Stance, build)
+    for position, stance in stances.items():
+        assert held(position=position) == [stance.pk]
+    assert len(built) == 1  # compiled once, not run by the ORM for want of a statement
+
+
+def test_a_build_that_finds_nothing_for_its_stand_ins_is_run_by_the_orm():
+    from positions.models import Stance
+    from tests.factories import StanceFactory
+
+    stance = StanceFactory(position=1)
+
+    def build(position):  # chooses its statement by the value: not compiled, yet right
+        return Stance.objects.filter(position__in=[position] if -2 <= position <= 2 else []).values_list("pk")
+
+    held = CompiledQuery(Stance, build)
+    assert held(position=1) == [(stance.pk,)]
+    assert held(position=2) == []

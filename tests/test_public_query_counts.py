@@ -49,7 +49,8 @@ def grow(world, count: int) -> None:
 # (validation), the page count (numbered pages only: lists that grow with the stances are paged by cursor), the
 # page, one per prefetch or page-wide read (excerpts, the actor's roles, actors' latest positions, sources'
 # excerpts); for a topic, one per level of the policy tree; for a text search on PostgreSQL, two estimates of how
-# common its words are; for a timeline, the step before each entry of the page. A shift's two ends are read in
+# common its words are; for a timeline, the steps before the entries of the page that are not on it (none here: each
+# page holds its series whole). A shift's two ends are read in
 # one query. The same for a small and a large data set.
 ENDPOINTS = [
     ("/api/actors/", 4),
@@ -59,9 +60,9 @@ ENDPOINTS = [
     ("/api/stances/", 3),
     ("/api/stances/?actor=target&policy=policy-0&q=crisis&source=known-source", 8 if POSTGRESQL else 7),
     ("/api/stances/?format=csv", 3),
-    ("/api/actors/target/timeline/", 6),
-    ("/api/actors/target/timeline/?policy=policy-1", 7),
-    ("/api/policies/policy-0/timeline/", 6),
+    ("/api/actors/target/timeline/", 5),
+    ("/api/actors/target/timeline/?policy=policy-1", 6),
+    ("/api/policies/policy-0/timeline/", 5),
     ("/api/positions/", 3),
     ("/api/positions/?as_of=2021-06-01&topic=policing&format=csv", 7),
     ("/api/shifts/", 4),
@@ -101,6 +102,25 @@ def test_queries_do_not_grow_with_the_amount_of_data(api_client, world, url, mos
     large = count_queries(api_client, url)
     assert large == small
     assert large <= most
+
+
+@pytest.mark.parametrize("url", ["/api/actors/target/timeline/?page=2", "/api/policies/policy-0/timeline/?page=3"])
+def test_a_later_timeline_page_reads_the_steps_before_it_in_one_query(api_client, world, url):
+    def queries(url):
+        api_client.get(url + "&page_size=2")  # the ids of the slugs are then known at this data version
+        with CaptureQueriesContext(connection) as captured:
+            response = api_client.get(url + "&page_size=2")
+        assert response.status_code == 200
+        return len(captured), [entry["change"]["from_stance"] for entry in response.json()["results"]]
+
+    grow(world, 2)
+    later, steps = queries(url)
+    assert steps[0] is not None  # the step before the page's first entry is on an earlier page
+    grow(world, 10)
+    assert queries(url)[0] == later
+    # The first page holds the step before each of its entries (the first of a series has none): no query for them.
+    first, steps = queries(url.split("?")[0] + "?page=1")
+    assert (first, steps[0]) == (later - 1, None)
 
 
 @pytest.mark.parametrize("url", ["/api/actors/target/timeline/", "/api/policies/policy-0/timeline/"])
