@@ -26,9 +26,6 @@ MAX_SHAPES = 1024
 # The argument that carries the cursor's position (no filter is named so: filter names are query parameters).
 POSITION = "cursor position"
 
-_queries: dict[tuple, CompiledQuery] = {}
-_lock = threading.Lock()
-
 
 def _varies(value) -> bool:
     """A cleaned value a compiled statement can take: an id, number, word or day, or a list of them."""
@@ -107,6 +104,10 @@ class CompiledPage:
         if not self.typed:
             return iter(build(self.shape, **self.values))
         return iter(_compiled(self.shape, self.model)(**self.values))
+
+
+_queries: dict[Shape, CompiledQuery] = {}
+_lock = threading.Lock()
 
 
 def forget() -> None:

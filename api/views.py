@@ -126,14 +126,14 @@ class StanceRowsMixin:
     _records_by_id: ClassVar[dict[type, CompiledQuery]] = {}
 
     def paginate_queryset(self, queryset):
-        rows = None
         if not isinstance(self.paginator, CursorPagination):
             # A numbered page needs a count: of the stances, not of their rows, whose names would join the count
             # to actors and policies (200 ms for a policy's timeline at a million stances).
             rows = CountedRows(queryset.as_rows(*self.row_fields), counted=queryset)
-        elif self.compiled_pages:
-            rows = CompiledPage.of(self, queryset)
-        page = super().paginate_queryset(rows if rows is not None else queryset.as_rows(*self.row_fields))
+        else:
+            compiled = CompiledPage.of(self, queryset) if self.compiled_pages else None
+            rows = compiled if compiled is not None else queryset.as_rows(*self.row_fields)
+        page = super().paginate_queryset(rows)
         return None if page is None else Stance.objects.with_evidence_rows(page)
 
     def get_object(self):
