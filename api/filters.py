@@ -386,6 +386,7 @@ class ActorTimelineFilter(OneSeriesOwnerMixin, TopicMixin, PublicFilterSet):
     policy = slugs_filter("policy", Policy)
     topic = topic_filter()
     other_owner = "policy"
+    compiled_filters = frozenset({"policy"})
 
     class Meta:
         model = Stance
@@ -395,6 +396,7 @@ class ActorTimelineFilter(OneSeriesOwnerMixin, TopicMixin, PublicFilterSet):
 class PolicyTimelineFilter(OneSeriesOwnerMixin, PublicFilterSet):
     actor = slugs_filter("actor", Actor)
     other_owner = "actor"
+    compiled_filters = frozenset({"actor"})
 
     class Meta:
         model = Stance

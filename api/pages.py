@@ -8,6 +8,9 @@ cursor paginator a stand-in for the list: it records the order, the position and
 and reads the page through a ``CompiledQuery`` whose queryset is built the ordinary way, by the FilterSet's own
 filters and the view's own queryset, once per shape. Any other request (a text search, a topic, an empty value)
 is built by the ORM as before, so the two cannot disagree on what a filter means.
+
+Numbered pages (a timeline's) are read the same way: the paginator's ``count()`` by a compiled ``COUNT(*)``, and its
+slice as above, the last page's read to the end so that a page's shape does not depend on the count.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, Value
+from django.utils.functional import cached_property
 from django_filters.constants import EMPTY_VALUES
 
 from stancetracker.compiled import VARYING, CompiledQuery
@@ -39,26 +44,33 @@ class Shape:
     """What the page's SQL depends on, apart from the values that vary."""
 
     view: type
-    base: object  # the view's queryset (a test may put another in its place)
+    # The list before its filters (``StanceRowsMixin.compiled_base``): a queryset, or a function of the values named
+    # in ``base_arguments`` that builds it.
+    base: object
     filters: tuple[tuple[str, object], ...]  # (name, value) of the shaping filters, (name, None) for the varying
+    base_arguments: tuple[str, ...] = ()
     ordering: tuple[str, ...] = ()
     lookup: str | None = None  # the position's lookup, e.g. "known_from__lt"
     start: int = 0
     stop: int | None = None
+    counted: bool = False  # the list's count rather than its rows
 
 
 class CompiledPage:
-    """A view's filtered list as DRF's ``CursorPagination`` reads a page of it: ``order_by()``, then ``filter()``
-    on the cursor's position, then one slice, listed. ``query`` is the filtered queryset's (its order is the
-    one the paginator keeps, ``PublicCursorPagination.get_ordering``).
+    """A view's filtered list as DRF's paginators read a page of it: ``order_by()``, then ``filter()`` on the
+    cursor's position, then one slice, listed (``CursorPagination``); or ``count()``, then one slice
+    (``PageNumberPagination``, through Django's ``Paginator``). ``query`` is the filtered queryset's (its order is
+    the one the cursor paginator keeps, ``PublicCursorPagination.get_ordering``).
 
-    The view's class gives the rest: its ``queryset`` (which ``get_queryset()`` must give as it is), its
-    ``filterset_class`` and ``row_fields``.
+    The view gives the rest: the list before its filters (``compiled_base()``, which ``get_queryset()`` must
+    give as it is), its ``filterset_class`` and ``row_fields``.
     """
 
-    def __init__(self, filtered, shape: Shape, values: dict, *, typed: bool = True):
+    ordered = True  # as Django's Paginator asks of a list
+
+    def __init__(self, filtered, shape: Shape, values: dict, *, typed: bool = True, total: int | None = None):
         self.query, self.model = filtered.query, filtered.model
-        self.shape, self.values, self.typed = shape, values, typed
+        self.shape, self.values, self.typed, self.total = shape, values, typed, total
 
     @classmethod
     def of(cls, view, filtered) -> CompiledPage | None:
@@ -67,7 +79,8 @@ class CompiledPage:
         filterset = getattr(view, "applied_filterset", None)
         if filterset is None or not filterset.is_bound:
             return None
-        shaping, values = [], {}
+        base, values = view.compiled_base()
+        base_arguments, shaping = tuple(values), []
         for name, value in filterset.form.cleaned_data.items():
             if name in filterset.shaping_filters and value not in EMPTY_VALUES:
                 shaping.append((name, tuple(value) if isinstance(value, list) else value))
@@ -76,7 +89,7 @@ class CompiledPage:
                 values[name] = value
             else:
                 return None
-        return cls(filtered, Shape(type(view), type(view).queryset, tuple(shaping)), values)
+        return cls(filtered, Shape(type(view), base, tuple(shaping), base_arguments), values)
 
     def order_by(self, *ordering: str) -> CompiledPage:
         return CompiledPage(self, replace(self.shape, ordering=ordering), self.values, typed=self.typed)
@@ -96,14 +109,33 @@ class CompiledPage:
         values = {**self.values, POSITION: position}
         return CompiledPage(self, replace(self.shape, lookup=name), values, typed=typed)
 
+    def count(self) -> int:
+        shape = replace(self.shape, counted=True)
+        counted = self._read(shape)
+        self.total = counted[0] if counted else 0
+        return self.total
+
     def __getitem__(self, bounds: slice) -> CompiledPage:
-        shape = replace(self.shape, start=bounds.start or 0, stop=bounds.stop)
+        # Django's Paginator ends the last page at the count: read to the end instead, which gives the same rows,
+        # so that the last pages of lists of every length share one statement.
+        stop = None if self.total is not None and bounds.stop == self.total else bounds.stop
+        shape = replace(self.shape, start=bounds.start or 0, stop=stop)
         return CompiledPage(self, shape, self.values, typed=self.typed)
 
+    @cached_property
+    def rows(self) -> list:
+        return self._read(self.shape)
+
     def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _read(self, shape: Shape) -> list:
         if not self.typed:
-            return iter(build(self.shape, **self.values))
-        return iter(_compiled(self.shape, self.model)(**self.values))
+            return list(build(shape, **self.values))
+        return _compiled(shape, self.model)(**self.values)
 
 
 _queries: dict[Shape, CompiledQuery] = {}
@@ -127,14 +159,26 @@ def _compiled(shape: Shape, model) -> CompiledQuery:
 
 
 def build(shape: Shape, **values):
-    """The page's queryset, built as the ORM path builds it: the view's queryset, its FilterSet's filters with
-    these values (stand-ins, when compiling) and the shaping filters' own, its rows, and the paginator's order,
-    position and slice."""
+    """The page's queryset, built as the ORM path builds it: the view's list, its FilterSet's filters with these
+    values (stand-ins, when compiling) and the shaping filters' own, its rows, and the paginator's order, position
+    and slice; or its count, as one ``COUNT(*)`` row."""
     view = shape.view
-    base = shape.base.all()
+    if shape.base_arguments:
+        base = shape.base(*(values[name] for name in shape.base_arguments))
+    else:
+        base = shape.base.all()
     filterset = view.filterset_class(queryset=base)
     filterset.form.cleaned_data = {name: values[name] if value is None else value for name, value in shape.filters}
-    rows = filterset.filter_queryset(base).as_rows(*view.row_fields).order_by(*shape.ordering)
+    filtered = filterset.filter_queryset(base)
+    if shape.counted:
+        # Grouped by a constant, which Django leaves out of GROUP BY: SELECT COUNT(*) of the filtered rows, as
+        # ``count()`` asks, but as rows a compiled query can read (no rows at all where a database groups an
+        # empty list).
+        grouped = filtered.order_by().annotate(everything=Value(1)).values("everything")
+        return grouped.annotate(counted=Count("*")).values_list("counted", flat=True)
+    rows = filtered.as_rows(*view.row_fields)
+    if shape.ordering:  # a cursor page's; a numbered page keeps the list's own
+        rows = rows.order_by(*shape.ordering)
     if shape.lookup is not None:
         rows = rows.filter(**{shape.lookup: values[POSITION]})
     return rows[shape.start : shape.stop]

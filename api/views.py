@@ -126,15 +126,21 @@ class StanceRowsMixin:
     _records_by_id: ClassVar[dict[type, CompiledQuery]] = {}
 
     def paginate_queryset(self, queryset):
-        if not isinstance(self.paginator, CursorPagination):
+        rows = CompiledPage.of(self, queryset) if self.compiled_pages else None
+        if rows is None and not isinstance(self.paginator, CursorPagination):
             # A numbered page needs a count: of the stances, not of their rows, whose names would join the count
             # to actors and policies (200 ms for a policy's timeline at a million stances).
             rows = CountedRows(queryset.as_rows(*self.row_fields), counted=queryset)
-        else:
-            compiled = CompiledPage.of(self, queryset) if self.compiled_pages else None
-            rows = compiled if compiled is not None else queryset.as_rows(*self.row_fields)
+        elif rows is None:
+            rows = queryset.as_rows(*self.row_fields)
         page = super().paginate_queryset(rows)
         return None if page is None else Stance.objects.with_evidence_rows(page)
+
+    def compiled_base(self) -> tuple[object, dict]:
+        """The list before its filters, as a compiled page builds it (``api.pages``): the view's ``queryset``; or a
+        function that builds it from values of the request (hashable: it is part of the page's shape), and those
+        values by name."""
+        return type(self).queryset, {}
 
     def get_object(self):
         lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
@@ -254,15 +260,24 @@ class TimelineMixin(StanceRowsMixin):
 
     serializer_class = TimelineEntrySerializer
     series_owner: type[Actor] | type[Policy]
+    compiled_pages = True
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no slug
             return Stance.objects.none()
-        owner = ids_by(self.series_owner, "slug", [self.kwargs["slug"]]).get(self.kwargs["slug"])
-        if owner is None:
+        self.owner_id = ids_by(self.series_owner, "slug", [self.kwargs["slug"]]).get(self.kwargs["slug"])
+        if self.owner_id is None:
             raise Http404
-        stances = Stance.objects.published().filter(**{f"{self.series_owner._meta.model_name}_id": owner})
-        return stances.chronological(of=self.series_owner._meta.model_name)
+        return self.series(self.owner_id)
+
+    @classmethod
+    def series(cls, owner_id: int):
+        """The published stances of the owner of this id, series after series."""
+        name = cls.series_owner._meta.model_name
+        return Stance.objects.published().filter(**{f"{name}_id": owner_id}).chronological(of=name)
+
+    def compiled_base(self):
+        return type(self).series, {"series owner": self.owner_id}
 
     def get_serializer(self, *args, **kwargs):
         if args and kwargs.get("many"):

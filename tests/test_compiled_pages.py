@@ -5,9 +5,10 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 
 from api import pages
-from api.views import StanceViewSet
+from api.views import StanceViewSet, TimelineMixin
 from positions.models import Actor, Policy, Stance
 from sources.models import Source
 
@@ -49,6 +50,19 @@ def urls() -> list[str]:
         f"/api/stances/?stated_after={day}&ordering=known_from",
         f"/api/stances/?stated_before={day}&evidence_kind=own_words&ordering=-id",
         f"/api/stances/?policy={policy.slug}&format=csv",
+    ]
+
+
+def timeline_urls() -> list[str]:
+    """Timelines (numbered pages) of the busiest actor and policy, whole and narrowed."""
+    busiest = Stance.objects.published().values("actor__slug").annotate(n=Count("pk")).order_by("-n", "actor__slug")
+    actor, other = (row["actor__slug"] for row in busiest[:2])
+    policy = Policy.objects.filter(stances__actor__slug=actor, stances__status="published").order_by("pk").first()
+    return [
+        f"/api/actors/{actor}/timeline/",
+        f"/api/actors/{actor}/timeline/?policy={policy.slug}",
+        f"/api/policies/{policy.slug}/timeline/",
+        f"/api/policies/{policy.slug}/timeline/?actor={actor}&actor={other}",
     ]
 
 
@@ -108,3 +122,38 @@ def test_a_bad_cursor_position_is_the_same_400(api_client, generated, monkeypatc
     monkeypatch.setattr(StanceViewSet, "compiled_pages", False)
     assert compiled.status_code == 400
     assert compiled.json() == api_client.get(f"/api/stances/?cursor={bad}").json()
+
+
+def test_compiled_timeline_pages_are_the_orm_pages(api_client, generated, monkeypatch, built):
+    compiled = {url: walk(api_client, url) for url in timeline_urls()}
+    assert {shape.counted for shape in built} == {True, False}, "no timeline page or count was compiled"
+    monkeypatch.setattr(TimelineMixin, "compiled_pages", False)
+    for url, bodies in compiled.items():
+        assert len(bodies) > 2, url
+        assert walk(api_client, url) == bodies, url
+
+
+def test_numbered_pages_share_shapes_whatever_the_count(api_client, generated, built):
+    counts = []
+    for actor in Actor.objects.order_by("pk")[:4]:
+        link = f"/api/actors/{actor.slug}/timeline/?page_size=5"
+        while link:
+            page = api_client.get(link).json()
+            link = page["next"]
+        counts.append(page["count"])
+    assert len(set(counts)) > 1, counts
+    # One count, and one statement per page position: a last page is read to the end, whatever the count.
+    assert len(built) == len(set(built))
+    assert sum(shape.counted for shape in built) == 1
+    assert any(count % 5 for count in counts), counts
+    assert all(shape.stop in (None, shape.start + 5) for shape in built if not shape.counted)
+
+
+def test_an_empty_timeline_page_is_compiled_too(api_client, generated, built):
+    actor = Actor.objects.order_by("pk").first()
+    elsewhere = Policy.objects.exclude(stances__actor=actor).order_by("pk").first() or Policy.objects.create(
+        slug="never-spoken-of", name="Never spoken of"
+    )
+    page = api_client.get(f"/api/actors/{actor.slug}/timeline/?policy={elsewhere.slug}").json()
+    assert (page["count"], page["results"], page["next"]) == (0, [], None)
+    assert {shape.counted for shape in built} == {True, False}
