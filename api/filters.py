@@ -24,6 +24,8 @@ from positions.timeline import ShiftKind
 from sources.models import Source
 from stancetracker.ids import ids_by
 
+from .pages import CompiledPage
+
 # Form classes kept, one per FilterSet and set of filters a request names: few in practice, bounded anyway.
 MAX_FORM_CLASSES = 256
 
@@ -183,7 +185,8 @@ class PublicFilterBackend(DjangoFilterBackend):
             filterset.only_given()
         if not filterset.is_valid() and self.raise_exception:
             raise translate_validation(filterset.errors)
-        view.applied_filterset = filterset  # its cleaned values, for a compiled page (``api.pages``)
+        if getattr(view, "compiled_pages", False) and (page := CompiledPage.of(view, filterset)) is not None:
+            return page  # read by statements compiled once per shape: no queryset built (``api.pages``)
         return filterset.qs
 
 

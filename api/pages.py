@@ -1,13 +1,14 @@
-"""Cursor pages of a filtered list read by a statement compiled once per shape of request (``stancetracker.compiled``).
+"""Pages of a filtered list read by statements compiled once per shape of request (``stancetracker.compiled``).
 
 Building and compiling the queryset of a page of stances cost Django about as much Python as everything else the
 request does bar writing the rows. Yet the lists' requests come in few shapes: the same filters given, the same
 order, a cursor or none. For a request whose filters are all *compiled* ones of its FilterSet (their cleaned values
-are ids, whole numbers, words or days, and the filter's SQL does not depend on them), ``CompiledPage`` gives DRF's
-cursor paginator a stand-in for the list: it records the order, the position and the slice the paginator asks for,
-and reads the page through a ``CompiledQuery`` whose queryset is built the ordinary way, by the FilterSet's own
-filters and the view's own queryset, once per shape. Any other request (a text search, a topic, an empty value)
-is built by the ORM as before, so the two cannot disagree on what a filter means.
+are ids, whole numbers, words or days, and the filter's SQL does not depend on them), the filter backend gives
+DRF's paginator a ``CompiledPage`` in place of the filtered queryset, which is not built: it records the order, the
+position and the slice the paginator asks for, and reads the page through a ``CompiledQuery`` whose queryset is
+built the ordinary way, by the FilterSet's own filters and the view's own queryset, once per shape. Any other
+request (a text search, a topic, an empty value) is built by the ORM as before, so the two cannot disagree on what
+a filter means.
 
 Numbered pages (a timeline's) are read the same way: the paginator's ``count()`` by a compiled ``COUNT(*)``, and its
 slice as above, the last page's read to the end so that a page's shape does not depend on the count.
@@ -59,8 +60,9 @@ class Shape:
 class CompiledPage:
     """A view's filtered list as DRF's paginators read a page of it: ``order_by()``, then ``filter()`` on the
     cursor's position, then one slice, listed (``CursorPagination``); or ``count()``, then one slice
-    (``PageNumberPagination``, through Django's ``Paginator``). ``query`` is the filtered queryset's (its order is
-    the one the cursor paginator keeps, ``PublicCursorPagination.get_ordering``).
+    (``PageNumberPagination``, through Django's ``Paginator``). It stands for the queryset the FilterSet would have
+    built (``PublicFilterBackend``), which is built only once per shape; ``ordering`` is that queryset's order (the
+    one the cursor paginator keeps, ``PublicCursorPagination.get_ordering``).
 
     The view gives the rest: the list before its filters (``compiled_base()``, which ``get_queryset()`` must
     give as it is), its ``filterset_class`` and ``row_fields``.
@@ -68,16 +70,14 @@ class CompiledPage:
 
     ordered = True  # as Django's Paginator asks of a list
 
-    def __init__(self, filtered, shape: Shape, values: dict, *, typed: bool = True, total: int | None = None):
-        self.query, self.model = filtered.query, filtered.model
-        self.shape, self.values, self.typed, self.total = shape, values, typed, total
+    def __init__(self, model, shape: Shape, values: dict, *, typed: bool = True, total: int | None = None):
+        self.model, self.shape, self.values, self.typed, self.total = model, shape, values, typed, total
 
     @classmethod
-    def of(cls, view, filtered) -> CompiledPage | None:
-        """The compiled page of ``view``'s list (``filtered``, as its filters left it), or None if the request's
+    def of(cls, view, filterset) -> CompiledPage | None:
+        """The compiled page of ``view``'s list as ``filterset`` (validated) filters it, or None if the request's
         filters cannot all be compiled."""
-        filterset = getattr(view, "applied_filterset", None)
-        if filterset is None or not filterset.is_bound:
+        if not filterset.is_bound:
             return None
         base, values = view.compiled_base()
         base_arguments, shaping = tuple(values), []
@@ -89,10 +89,23 @@ class CompiledPage:
                 values[name] = value
             else:
                 return None
-        return cls(filtered, Shape(type(view), base, tuple(shaping), base_arguments), values)
+        return cls(filterset.queryset.model, Shape(type(view), base, tuple(shaping), base_arguments), values)
+
+    @property
+    def ordering(self) -> tuple:
+        """The order the filters leave the list in: the same for every request of its shape and lists' lengths."""
+        key = (replace(self.shape, ordering=(), lookup=None, start=0, stop=None), _lengths(self.values))
+        ordering = _orderings.get(key)
+        if ordering is None:
+            ordering = tuple(filtered(key[0], **self.values).query.order_by)
+            with _lock:
+                if len(_orderings) >= MAX_SHAPES:
+                    _orderings.clear()
+                _orderings[key] = ordering
+        return ordering
 
     def order_by(self, *ordering: str) -> CompiledPage:
-        return CompiledPage(self, replace(self.shape, ordering=ordering), self.values, typed=self.typed)
+        return CompiledPage(self.model, replace(self.shape, ordering=ordering), self.values, typed=self.typed)
 
     def filter(self, **lookup) -> CompiledPage:
         ((name, position),) = lookup.items()
@@ -107,7 +120,7 @@ class CompiledPage:
             position = field.to_python(position)
             typed = typed and type(position) in VARYING
         values = {**self.values, POSITION: position}
-        return CompiledPage(self, replace(self.shape, lookup=name), values, typed=typed)
+        return CompiledPage(self.model, replace(self.shape, lookup=name), values, typed=typed)
 
     def count(self) -> int:
         shape = replace(self.shape, counted=True)
@@ -120,7 +133,7 @@ class CompiledPage:
         # so that the last pages of lists of every length share one statement.
         stop = None if self.total is not None and bounds.stop == self.total else bounds.stop
         shape = replace(self.shape, start=bounds.start or 0, stop=stop)
-        return CompiledPage(self, shape, self.values, typed=self.typed)
+        return CompiledPage(self.model, shape, self.values, typed=self.typed)
 
     @cached_property
     def rows(self) -> list:
@@ -139,12 +152,19 @@ class CompiledPage:
 
 
 _queries: dict[Shape, CompiledQuery] = {}
+_orderings: dict[tuple, tuple] = {}
 _lock = threading.Lock()
 
 
 def forget() -> None:
     """Drop every compiled page (tests that count compilations start from none)."""
     _queries.clear()
+    _orderings.clear()
+
+
+def _lengths(values: dict) -> tuple:
+    """How many items each list value has: a FilterSet may order by it (one series' owner, or several)."""
+    return tuple(sorted((name, len(value)) for name, value in values.items() if isinstance(value, list)))
 
 
 def _compiled(shape: Shape, model) -> CompiledQuery:
@@ -162,23 +182,25 @@ def build(shape: Shape, **values):
     """The page's queryset, built as the ORM path builds it: the view's list, its FilterSet's filters with these
     values (stand-ins, when compiling) and the shaping filters' own, its rows, and the paginator's order, position
     and slice; or its count, as one ``COUNT(*)`` row."""
-    view = shape.view
-    if shape.base_arguments:
-        base = shape.base(*(values[name] for name in shape.base_arguments))
-    else:
-        base = shape.base.all()
-    filterset = view.filterset_class(queryset=base)
-    filterset.form.cleaned_data = {name: values[name] if value is None else value for name, value in shape.filters}
-    filtered = filterset.filter_queryset(base)
+    listed = filtered(shape, **values)
     if shape.counted:
         # Grouped by a constant, which Django leaves out of GROUP BY: SELECT COUNT(*) of the filtered rows, as
         # ``count()`` asks, but as rows a compiled query can read (no rows at all where a database groups an
         # empty list).
-        grouped = filtered.order_by().annotate(everything=Value(1)).values("everything")
+        grouped = listed.order_by().annotate(everything=Value(1)).values("everything")
         return grouped.annotate(counted=Count("*")).values_list("counted", flat=True)
-    rows = filtered.as_rows(*view.row_fields)
+    rows = listed.as_rows(*shape.view.row_fields)
     if shape.ordering:  # a cursor page's; a numbered page keeps the list's own
         rows = rows.order_by(*shape.ordering)
     if shape.lookup is not None:
         rows = rows.filter(**{shape.lookup: values[POSITION]})
     return rows[shape.start : shape.stop]
+
+
+def filtered(shape: Shape, **values):
+    """The view's list as its FilterSet filters it, with these values: the queryset ``PublicFilterBackend`` gives
+    the ORM path."""
+    base = shape.base(*(values[name] for name in shape.base_arguments)) if shape.base_arguments else shape.base.all()
+    filterset = shape.view.filterset_class(queryset=base)
+    filterset.form.cleaned_data = {name: values[name] if value is None else value for name, value in shape.filters}
+    return filterset.filter_queryset(base)

@@ -6,6 +6,8 @@ from django.core.paginator import PageNotAnInteger
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination, _positive_int
 
+from .pages import CompiledPage
+
 
 class PageSizeMixin:
     """``?page_size=`` up to ``settings.API_MAX_PAGE_SIZE``, default ``settings.API_PAGE_SIZE``."""
@@ -44,7 +46,8 @@ class PublicCursorPagination(PageSizeMixin, CursorPagination):
 
     def get_ordering(self, request, queryset, view):
         # The ordering was validated and applied by the FilterSet: keep it rather than DRF's own.
-        return tuple(queryset.query.order_by) or self.ordering
+        ordering = queryset.ordering if isinstance(queryset, CompiledPage) else tuple(queryset.query.order_by)
+        return ordering or self.ordering
 
     def paginate_queryset(self, queryset, request, view=None):
         if "page" in request.query_params:

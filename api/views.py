@@ -121,17 +121,19 @@ class StanceRowsMixin:
     or one record, and two more queries, with no model instance; ``api.rows`` writes their JSON."""
 
     row_fields: tuple[str, ...] = ()  # read besides ``STANCE_ROW_FIELDS``
-    # Cursor pages read by a statement compiled once per shape of request (``api.pages``), where the filters allow.
+    # Pages read by statements compiled once per shape of request, where the filters allow: the filter backend then
+    # gives a ``CompiledPage`` (``api.pages``) rather than a queryset.
     compiled_pages = False
     _records_by_id: ClassVar[dict[type, CompiledQuery]] = {}
 
     def paginate_queryset(self, queryset):
-        rows = CompiledPage.of(self, queryset) if self.compiled_pages else None
-        if rows is None and not isinstance(self.paginator, CursorPagination):
+        if isinstance(queryset, CompiledPage):  # the filters' page, compiled (``compiled_pages``)
+            rows = queryset
+        elif not isinstance(self.paginator, CursorPagination):
             # A numbered page needs a count: of the stances, not of their rows, whose names would join the count
             # to actors and policies (200 ms for a policy's timeline at a million stances).
             rows = CountedRows(queryset.as_rows(*self.row_fields), counted=queryset)
-        elif rows is None:
+        else:
             rows = queryset.as_rows(*self.row_fields)
         page = super().paginate_queryset(rows)
         return None if page is None else Stance.objects.with_evidence_rows(page)

@@ -157,3 +157,29 @@ def test_an_empty_timeline_page_is_compiled_too(api_client, generated, built):
     page = api_client.get(f"/api/actors/{actor.slug}/timeline/?policy={elsewhere.slug}").json()
     assert (page["count"], page["results"], page["next"]) == (0, [], None)
     assert {shape.counted for shape in built} == {True, False}
+
+
+def test_a_compiled_page_builds_no_filtered_queryset(api_client, generated, monkeypatch):
+    """The FilterSet validates the request, but its queryset is built only where the page is not compiled."""
+    from api.filters import PublicFilterSet
+
+    built_querysets = []
+    original = PublicFilterSet.qs
+
+    def spy(filterset):
+        built_querysets.append(type(filterset).__name__)
+        return original.fget(filterset)
+
+    monkeypatch.setattr(PublicFilterSet, "qs", property(spy))
+    policy = Policy.objects.filter(stances__status="published").order_by("pk").first()
+    actor = Stance.objects.published().filter(policy=policy).order_by("pk").first().actor
+    for url in [
+        f"/api/stances/?policy={policy.slug}",
+        f"/api/actors/{actor.slug}/timeline/?policy={policy.slug}",
+        f"/api/policies/{policy.slug}/timeline/",
+    ]:
+        page = api_client.get(url).json()
+        assert page["results"], url
+    assert built_querysets == []
+    assert api_client.get(f"/api/stances/?topic={policy.slug}").status_code == 200
+    assert built_querysets == ["StanceFilter"]
