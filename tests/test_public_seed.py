@@ -72,8 +72,8 @@ def test_each_stance_says_in_what_capacity_it_was_taken(api_client, seeded):
 
     # June 2020: a candidate, not yet in the Assembly.
     assert capacity("defund-the-nypd", "2020-06-01") == set()
-    # August 2025 (month precision): the Democratic nominee, still an Assembly member.
-    assert capacity("defund-the-nypd", "2025-08-01") == {
+    # 30 July to 31 August 2025: the Democratic nominee, still an Assembly member.
+    assert capacity("defund-the-nypd", "2025-07-30") == {
         "Member of the New York State Assembly",
         "Democratic nominee for Mayor of New York City",
     }
