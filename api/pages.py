@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connections, router
 from django.db.models import Count, Value
 from django.utils.functional import cached_property
 from django_filters.constants import EMPTY_VALUES
@@ -116,9 +117,9 @@ class CompiledPage:
             typed = False
         else:
             # The cursor's position is text: typed as the ORM would type it (a bad one raises ValidationError
-            # there too).
+            # there too). A whole number beyond the column's range is left to the ORM, which knows what it finds.
             position = field.to_python(position)
-            typed = typed and type(position) in VARYING
+            typed = typed and type(position) in VARYING and _within_range(field, position, self.model)
         values = {**self.values, POSITION: position}
         return CompiledPage(self.model, replace(self.shape, lookup=name), values, typed=typed)
 
@@ -149,6 +150,14 @@ class CompiledPage:
         if not self.typed:
             return list(build(shape, **self.values))
         return _compiled(shape, self.model)(**self.values)
+
+
+def _within_range(field, value, model) -> bool:
+    if not isinstance(value, int):
+        return True
+    connection = connections[router.db_for_read(model)]
+    low, high = connection.ops.integer_field_range(field.get_internal_type())
+    return (low is None or value >= low) and (high is None or value <= high)
 
 
 _queries: dict[Shape, CompiledQuery] = {}

@@ -251,9 +251,8 @@ class StanceQuerySet(models.QuerySet):
         ``StanceRow``s with their evidence with ``with_evidence_rows()``."""
         names = [*fields, *extra]
         names += [name for name in self.query.annotation_select if name not in names]
-        ordered_by = (term.lstrip("-") for term in self.query.order_by if isinstance(term, str))
-        names += [name for name in ordered_by if name not in names]
-        return self.values(*names)
+        names += [term.lstrip("-") for term in self.query.order_by if isinstance(term, str)]
+        return self.values(*dict.fromkeys(names))  # each once, though an ordering may name a field twice
 
     def with_evidence_rows(self, rows) -> list[StanceRow]:
         """``rows`` (from ``as_rows()``) as ``StanceRow``s, each with ``excerpts`` (its quotes in text order, each

@@ -171,6 +171,8 @@ def _statement(queryset, alias: str, stand_ins: dict) -> _Statement:
         for column, (functions, expression) in compiler.get_converters(fields).items()
     )
     names = tuple([*query.extra_select, *query.values_select, *query.annotation_select])
+    if len(names) != compiler.col_count:
+        raise _Uncompilable("the rows' names are not the statement's columns one for one")
     if shape is not ValuesIterable and queryset._fields:
         # values_list() gives its columns in the order they were named, which may not be the query's.
         fields = (*queryset._fields, *(name for name in query.annotation_select if name not in queryset._fields))

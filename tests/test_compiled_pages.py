@@ -183,3 +183,30 @@ def test_a_compiled_page_builds_no_filtered_queryset(api_client, generated, monk
     assert built_querysets == []
     assert api_client.get(f"/api/stances/?topic={policy.slug}").status_code == 200
     assert built_querysets == ["StanceFilter"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ordering=id&cursor={p99}",
+        "ordering=-id&cursor={p99}",
+        "ordering=position&cursor={p2_63}",
+        "ordering=-position&cursor={m2_63}",
+        "ordering=id,id",
+        "ordering=-position,-position,id",
+    ],
+)
+def test_odd_cursors_and_orderings_answer_as_the_orm_path(api_client, generated, monkeypatch, query):
+    import base64
+
+    def cursor(position: str) -> str:
+        return base64.urlsafe_b64encode(f"p={position}".encode()).decode()
+
+    url = "/api/stances/?" + query.format(
+        p99=cursor("9" * 20), p2_63=cursor(str(2**63)), m2_63=cursor(str(-(2**63) - 1))
+    )
+    compiled = api_client.get(url)
+    monkeypatch.setattr(StanceViewSet, "compiled_pages", False)
+    built = api_client.get(url)
+    assert compiled.status_code in (200, 400)
+    assert (compiled.status_code, compiled.content) == (built.status_code, built.content)
