@@ -28,6 +28,8 @@ from django_filters.constants import EMPTY_VALUES
 
 from stancetracker.compiled import VARYING, CompiledQuery
 
+from . import keysets
+
 # Shapes kept: filters given x orders x cursor offsets x page sizes; few in practice, bounded anyway.
 MAX_SHAPES = 1024
 # The argument that carries the cursor's position (no filter is named so: filter names are query parameters).
@@ -52,7 +54,7 @@ class Shape:
     filters: tuple[tuple[str, object], ...]  # (name, value) of the shaping filters, (name, None) for the varying
     base_arguments: tuple[str, ...] = ()
     ordering: tuple[str, ...] = ()
-    lookup: str | None = None  # the position's lookup, e.g. "known_from__lt"
+    lookup: tuple[str, ...] | None = None  # the order a cursor's row is named in (``api.keysets``)
     start: int = 0
     stop: int | None = None
     counted: bool = False  # the list's count rather than its rows
@@ -108,20 +110,21 @@ class CompiledPage:
     def order_by(self, *ordering: str) -> CompiledPage:
         return CompiledPage(self.model, replace(self.shape, ordering=ordering), self.values, typed=self.typed)
 
-    def filter(self, **lookup) -> CompiledPage:
-        ((name, position),) = lookup.items()
-        typed = self.typed
-        try:
-            field = self.model._meta.get_field(name.rsplit("__", 1)[0])
-        except FieldDoesNotExist:  # an annotation: the ORM types its position
-            typed = False
-        else:
-            # The cursor's position is text: typed as the ORM would type it (a bad one raises ValidationError
-            # there too). A whole number beyond the column's range is left to the ORM, which knows what it finds.
-            position = field.to_python(position)
-            typed = typed and type(position) in VARYING and _within_range(field, position, self.model)
-        values = {**self.values, POSITION: position}
-        return CompiledPage(self.model, replace(self.shape, lookup=name), values, typed=typed)
+    def after(self, ordering: tuple[str, ...], position: list) -> CompiledPage:
+        """The rows after the one whose values of the fields of ``ordering`` are ``position`` (``api.keysets``)."""
+        typed, values = self.typed, dict(self.values)
+        for index, ((name, _), value) in enumerate(zip(keysets.terms(ordering), position, strict=True)):
+            try:
+                field = self.model._meta.pk if name == "pk" else self.model._meta.get_field(name)
+            except FieldDoesNotExist:  # an annotation: the ORM types its value
+                typed = False
+            else:
+                # The cursor's values come as text or numbers: typed as the ORM would type them (a bad one raises
+                # ValidationError there too). A whole number beyond the column's range is left to the ORM.
+                value = field.to_python(value)
+                typed = typed and type(value) in VARYING and _within_range(field, value, self.model)
+            values[f"{POSITION} {index}"] = value
+        return CompiledPage(self.model, replace(self.shape, lookup=tuple(ordering)), values, typed=typed)
 
     def count(self) -> int:
         shape = replace(self.shape, counted=True)
@@ -202,7 +205,8 @@ def build(shape: Shape, **values):
     if shape.ordering:  # a cursor page's; a numbered page keeps the list's own
         rows = rows.order_by(*shape.ordering)
     if shape.lookup is not None:
-        rows = rows.filter(**{shape.lookup: values[POSITION]})
+        position = [values[f"{POSITION} {index}"] for index in range(len(shape.lookup))]
+        rows = rows.filter(keysets.after(shape.lookup, position))
     return rows[shape.start : shape.stop]
 
 

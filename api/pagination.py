@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import PageNotAnInteger
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination, _positive_int
+from rest_framework.utils.urls import replace_query_param
 
+from . import keysets
 from .pages import CompiledPage
 
 
@@ -40,23 +42,77 @@ class PublicPageNumberPagination(PageSizeMixin, PageNumberPagination):
 
 class PublicCursorPagination(PageSizeMixin, CursorPagination):
     """``?cursor=…``: stable, fast pages however deep, in the order the FilterSet's ``ordering`` chose. For the
-    lists that grow with the stances (stances, positions, shifts): no exact count, which would read them all."""
+    lists that grow with the stances (stances, positions, shifts): no exact count, which would read them all.
+
+    Keyset pages (``api.keysets``): a cursor names the row a page starts after or ends before by every field of
+    the order, so following ``next`` and ``previous`` gives every row once, in order, ties included. DRF's own
+    cursors (the first field and an offset) lose rows on the way back when rows share the first field's value.
+    """
 
     ordering = ("-stated_on", "-pk")
 
     def get_ordering(self, request, queryset, view):
         # The ordering was validated and applied by the FilterSet: keep it rather than DRF's own.
         ordering = queryset.ordering if isinstance(queryset, CompiledPage) else tuple(queryset.query.order_by)
-        return ordering or self.ordering
+        return keysets.unique(ordering or self.ordering)
 
     def paginate_queryset(self, queryset, request, view=None):
         if "page" in request.query_params:
             # A page number would otherwise be ignored, and the first page served as if it were that page.
             raise ValidationError({"page": ["This list is paged by cursor: follow the next and previous links."]})
+        self.request, self.base_url = request, request.build_absolute_uri()
+        self.page_size = self.get_page_size(request)
+        self.ordering = self.get_ordering(request, queryset, view)
+        self.cursor = self.decode_cursor(request)
+        before, position = self.cursor if self.cursor is not None else (False, None)
+        # The page before a row is the page after it in the reverse order, read backwards.
+        ordering = keysets.reversed_order(self.ordering) if before else self.ordering
+        queryset = queryset.order_by(*ordering)
         try:
-            return super().paginate_queryset(queryset, request, view)
-        except NotFound as error:
-            raise ValidationError({self.cursor_query_param: [str(error.detail)]}) from error
+            if position is not None and isinstance(queryset, CompiledPage):
+                queryset = queryset.after(ordering, position)
+            elif position is not None:
+                queryset = queryset.filter(keysets.after(ordering, position))
+            rows = list(queryset[: self.page_size + 1])
         except (DjangoValidationError, ValueError, TypeError) as error:
-            # A well-formed cursor whose position is not a value of the ordering field.
+            # A well-formed cursor whose values are not values of the order's fields.
             raise ValidationError({self.cursor_query_param: [str(self.invalid_cursor_message)]}) from error
+        more = len(rows) > self.page_size
+        self.page = rows[: self.page_size]
+        if before:
+            self.page.reverse()
+        # Forwards: a page after the first has one before it. Backwards: the row the cursor names is after it.
+        self.has_next = more if not before else True
+        self.has_previous = position is not None if not before else more
+        if (self.has_previous or self.has_next) and self.template is not None:
+            self.display_page_controls = True
+        return self.page
+
+    def decode_cursor(self, request):
+        """``(before, values)`` of the request's cursor, or None without one; a 400 naming ``cursor`` for a bad
+        one."""
+        cursor = request.query_params.get(self.cursor_query_param)
+        if cursor is None:
+            return None
+        try:
+            before, values = keysets.decode(cursor)
+        except ValueError as error:
+            raise ValidationError({self.cursor_query_param: [str(self.invalid_cursor_message)]}) from error
+        if len(values) != len(self.ordering):
+            raise ValidationError({self.cursor_query_param: [str(self.invalid_cursor_message)]})
+        return before, values
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        values = keysets.key(self.page[-1], self.ordering) if self.page else self.cursor[1]
+        return self._link(keysets.encode(values, before=False))
+
+    def get_previous_link(self):
+        if not self.has_previous:
+            return None
+        values = keysets.key(self.page[0], self.ordering) if self.page else self.cursor[1]
+        return self._link(keysets.encode(values, before=True))
+
+    def _link(self, cursor: str) -> str:
+        return replace_query_param(self.base_url, self.cursor_query_param, cursor)

@@ -25,7 +25,6 @@ It exits non-zero when any request fails or the floor's rows differ from the API
 from __future__ import annotations
 
 import argparse
-import base64
 import datetime
 import functools
 import importlib.util
@@ -41,7 +40,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import datasette_queries
 import load
@@ -79,6 +78,7 @@ def choose_endpoints(database: str) -> list[Endpoint]:
     from django.db.models import Count
     from django.utils import timezone
 
+    from api import keysets
     from positions.models import Actor, Policy, Stance
 
     published = Stance.objects.published()
@@ -95,8 +95,10 @@ def choose_endpoints(database: str) -> list[Endpoint]:
     )
     stance = published.order_by("pk")[total // 2]
     middle = published.order_by("-known_from", "-pk")[total // 2]
-    # DRF's cursor for a page starting below ``middle``'s day (the stances list is ordered by -known_from).
-    cursor = base64.b64encode(urlencode({"p": middle.known_from.isoformat()}).encode()).decode()
+    # The cursor for the page after the last stance of ``middle``'s day (the list is ordered by -known_from, -pk):
+    # the stances of earlier days, as datasette's query reads them.
+    last_of_day = published.filter(known_from=middle.known_from).order_by("pk").first()
+    cursor = keysets.encode([middle.known_from, last_of_day.pk], before=False)
     day = min(AS_OF, datetime.date.today().isoformat())
     a, ap, p = actor.slug, actor_policy.slug, policy.slug
     api = {

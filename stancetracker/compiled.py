@@ -10,10 +10,11 @@ are what the queryset itself would have given: dicts for ``values()``, tuples fo
 ``flat=True``.
 
 Only whole numbers, strings and days may vary (ids, slugs and dates): a stand-in is found among the compiled
-parameters by its value (a day as the database adapts it: itself, or its ISO text on SQLite), and the request's
-value is put there in the same form. A list parameter (``pk__in=ids``) is compiled once per length. A queryset
-whose stand-ins cannot all be found exactly once is never kept: it is built and run by the ORM on every call, so a
-shape this module cannot handle is slow, never wrong. A build must give the same SQL for any values of the same
+parameters by its value (a day as the database adapts it: itself, or its ISO text on SQLite), wherever it occurs
+(a keyset condition compares one value in several terms), and the request's value is put there in the same form.
+A list parameter (``pk__in=ids``) is compiled once per length. A queryset whose stand-ins cannot all be found is
+never kept: it is built and run by the ORM on every call, so a shape this module cannot handle is slow, never
+wrong. A build must give the same SQL for any values of the same
 shape: it may not choose its statement by a value (nor read the database to choose it).
 """
 
@@ -32,8 +33,8 @@ from django.db.models.query import FlatValuesListIterable, ValuesIterable, Value
 from django.utils.functional import cached_property
 
 # Stand-ins, each distinct. Whole numbers within every integer column's range (Django finds nothing, without asking,
-# for a value out of a column's range): they only need to differ from any other parameter of the statement, and one
-# that does not is found twice, which keeps the statement from being compiled.
+# for a value out of a column's range), far from the small constants a statement holds (a status, a limit): they
+# only need to differ from any other parameter of the statement.
 _INT_BASE = 31_000
 _STR_PREFIX = "\ue000compiled-stand-in-"
 _DAY_BASE = datetime.date(1, 1, 1)  # stand-in days count from the first day of year 1
@@ -158,12 +159,11 @@ def _statement(queryset, alias: str, stand_ins: dict) -> _Statement:
     for position, param in enumerate(params):
         if isinstance(param, VARYING) and not isinstance(param, bool) and param in wanted:
             name, index, form = wanted[param]
-            if (name, index) in {slot[:2] for slot in slots.values()}:
-                raise _Uncompilable(f"stand-in for {name, index} occurs twice")
             if isinstance(param, int) and type(param) is not int:
                 form = type(param)
             slots[position] = (name, index, form)
-    if len(slots) != sum(len(value) if isinstance(value, list) else 1 for value in stand_ins.values()):
+    expected = {(name, index) for name, index, _ in wanted.values()}
+    if {slot[:2] for slot in slots.values()} != expected:
         raise _Uncompilable("a stand-in did not reach the parameters as it was")
     fields = [column for column, _, _ in compiler.select[: compiler.col_count]]
     converters = tuple(

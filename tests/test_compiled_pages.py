@@ -100,10 +100,10 @@ def test_each_shape_is_built_once(api_client, generated, built):
         first = api_client.get(f"/api/stances/?policy={policy.slug}&page_size=5").json()
         assert first["results"]
         api_client.get(first["next"])
-    # The first page, and the page after it from each offset among equal days: never a shape twice, whatever the
+    # The first page, and the page after a row named by its day and id: never a shape twice, whatever the
     # policy and the cursor's position.
     assert len(built) == len(set(built)) < 6
-    assert {shape.lookup for shape in built} == {None, "known_from__lt"}
+    assert {shape.lookup for shape in built} == {None, ("-known_from", "-pk")}
 
 
 @pytest.mark.parametrize("query", ["q=police", "topic={policy}", "position=", "publisher=Gazette"])

@@ -55,3 +55,44 @@ def test_a_page_number_on_a_cursor_list_is_a_400_saying_how_to_page(api_client, 
     response = api_client.get("/api/shifts/?page=2")
     assert response.status_code == 400
     assert response.json()["errors"] == {"page": ["This list is paged by cursor: follow the next and previous links."]}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/stances/",
+        "/api/stances/?ordering=known_from",
+        "/api/stances/?ordering=-position",
+        "/api/stances/?ordering=position&position_max=0",
+        "/api/positions/",
+        "/api/positions/?ordering=-policy",
+        "/api/shifts/?ordering=magnitude",
+        "/api/shifts/?ordering=-magnitude",
+    ],
+)
+@pytest.mark.parametrize("page_size", [1, 3, 7])
+def test_following_previous_back_gives_the_same_pages(api_client, generated, url, page_size):
+    """Rows share days, positions and magnitudes: each page back is the page that came before it going forwards."""
+    pages, link = [], f"{url}{'&' if '?' in url else '?'}page_size={page_size}"
+    while link:
+        body = api_client.get(link).json()
+        pages.append([key(row) for row in body["results"]])
+        link, back = body["next"], body["previous"]
+    assert len(pages) > 2
+    backwards = []
+    while back:
+        body = api_client.get(back).json()
+        backwards.append([key(row) for row in body["results"]])
+        back = body["previous"]
+    assert backwards == pages[-2::-1]
+    whole = [row for page in pages for row in page]
+    assert len(whole) == len(set(whole))
+
+
+def test_a_forged_or_foreign_cursor_is_a_400(api_client, generated):
+    import base64
+
+    for cursor in ["YQ", "cD0yMDE4LTA0LTI3", base64.urlsafe_b64encode(b'{"after":[1.5,2]}').decode(), "e30"]:
+        response = api_client.get("/api/stances/", {"cursor": cursor})
+        assert response.status_code == 400, cursor
+        assert response.json()["errors"] == {"cursor": ["Invalid cursor"]}
