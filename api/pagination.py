@@ -34,10 +34,17 @@ class PublicPageNumberPagination(PageSizeMixin, PageNumberPagination):
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound as error:
-            # A page past the end is a missing page (404); a page that is not a number is a bad parameter.
-            if isinstance(error.__context__, PageNotAnInteger):
+            # A page past the end is a missing page (404); a page that is not a number, or not a positive one, is
+            # a bad parameter.
+            if isinstance(error.__context__, PageNotAnInteger) or self._below_one(request):
                 raise ValidationError({self.page_query_param: [str(error.__context__)]}) from error
             raise
+
+    def _below_one(self, request) -> bool:
+        try:
+            return int(request.query_params.get(self.page_query_param, "1")) < 1
+        except ValueError:
+            return False
 
 
 class PublicCursorPagination(PageSizeMixin, CursorPagination):

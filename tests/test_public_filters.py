@@ -152,6 +152,9 @@ def test_a_forged_cursor_with_a_position_that_is_not_a_date_is_a_400(api_client,
     ("url", "params", "parameter"),
     [
         ("/api/actors/", {"page": "two"}, "page"),
+        ("/api/actors/", {"page": "0"}, "page"),
+        ("/api/actors/", {"page": "-1"}, "page"),
+        ("/api/policies/defund-the-nypd/timeline/", {"page": "0"}, "page"),
         ("/api/actors/", {"kind": "alien"}, "kind"),
         ("/api/policies/", {"parent": "no-such-topic"}, "parent"),
         ("/api/sources/", {"published_after": "2025-13-01"}, "published_after"),
@@ -180,7 +183,7 @@ def test_a_page_past_the_end_is_a_404(api_client, stances):
     [
         ("/api/stances/99999999999999999999999/", 404),
         ("/api/stances/?format=xml", 404),
-        ("/api/actors/?page=-1", 404),
+        ("/api/actors/?page=-1", 400),
         ("/api/shifts/?page=99999999999999999999999", 400),
         ("/api/positions/?page=2", 400),
         ("/api/stances/?page_size=0", 400),
