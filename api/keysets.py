@@ -15,7 +15,9 @@ import json
 import operator
 from collections.abc import Sequence
 
-from django.db.models import Q
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import F, Field, Func, Q, Value
+from django.db.models.lookups import GreaterThan, LessThan
 
 UNIQUE = ("pk", "id")  # names of the primary key an order may end with
 
@@ -35,19 +37,48 @@ def reversed_order(ordering: Sequence[str]) -> tuple[str, ...]:
     return tuple(order.removeprefix("-") if order.startswith("-") else f"-{order}" for order in ordering)
 
 
-def after(ordering: Sequence[str], values: Sequence) -> Q:
-    """The rows that come after the row whose values of the fields of ``ordering`` are ``values``: those beyond it
-    on the first field, or equal on it and beyond it on the second, and so on. The first field's bound is also
-    given alone, so that an index on it bounds the scan."""
+class Row(Func):
+    """A row value, ``(a, b, …)``: two compare field by field, in order (SQL's row comparison)."""
+
+    template = "(%(expressions)s)"
+    output_field = Field()
+
+
+def after(ordering: Sequence[str], values: Sequence):
+    """The rows that come after the row whose values of the fields of ``ordering`` are ``values`` (typed as the
+    fields are: ``typed()``): those beyond it on the first field, or equal on it and beyond it on the second, and so
+    on. Where every field goes the same way, one row comparison, which an index in that order starts its scan at;
+    else the same as a disjunction, with the first field's bound also given alone, which an index bounds its scan
+    by."""
     pairs = terms(ordering)
     if len(pairs) != len(values) or not pairs:
         raise ValueError("one value for each field of the order")
+    if len({descending for _, descending in pairs}) == 1:
+        compare = LessThan if pairs[0][1] else GreaterThan
+        return compare(Row(*(F(name) for name, _ in pairs)), Row(*(Value(value) for value in values)))
     branches = []
     for index, (name, descending) in enumerate(pairs):
         equal = {field: value for (field, _), value in zip(pairs[:index], values[:index], strict=True)}
         branches.append(Q(**equal, **{f"{name}__{'lt' if descending else 'gt'}": values[index]}))
     first, descending = pairs[0]
     return Q(**{f"{first}__{'lte' if descending else 'gte'}": values[0]}) & functools.reduce(operator.or_, branches)
+
+
+def typed(model, ordering: Sequence[str], values: Sequence) -> list:
+    """A cursor's values as the fields of ``ordering`` hold them (a day from its ISO text), an annotation's as they
+    came; ``ValidationError`` for a value a field refuses or a whole number no database column holds."""
+    result = []
+    for (name, _), value in zip(terms(ordering), values, strict=True):
+        try:
+            field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        except FieldDoesNotExist:
+            pass
+        else:
+            value = field.to_python(value)
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise ValidationError("a whole number beyond 64 bits")
+        result.append(value)
+    return result
 
 
 def key(row, ordering: Sequence[str]) -> tuple:

@@ -79,7 +79,7 @@ class PublicCursorPagination(PageSizeMixin, CursorPagination):
             if position is not None and isinstance(queryset, CompiledPage):
                 queryset = queryset.after(ordering, position)
             elif position is not None:
-                queryset = queryset.filter(keysets.after(ordering, position))
+                queryset = queryset.filter(keysets.after(ordering, keysets.typed(queryset.model, ordering, position)))
             rows = list(queryset[: self.page_size + 1])
         except (DjangoValidationError, ValueError, TypeError) as error:
             # A well-formed cursor whose values are not values of the order's fields.

@@ -347,7 +347,8 @@ class Stance(models.Model):
                 )
                 for owner in ("actor", "policy")
             ),
-            models.Index(fields=["status", "known_from"], name="stance_status_known"),
+            # Stances newest first, and a cursor page of them started at its row: /api/stances/ (``api.keysets``).
+            models.Index(fields=["status", "known_from", "id"], name="stance_status_known_id"),
             # Stances by policy, newest first: /api/stances/?policy=…
             models.Index(F("policy"), F("known_from").desc(), F("id").desc(), name="stance_policy_newest"),
             # Stances by actor, newest first: /api/stances/?actor=…

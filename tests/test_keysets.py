@@ -43,3 +43,15 @@ def test_anything_but_a_cursor_is_refused(cursor):
 def test_after_needs_one_value_per_field():
     with pytest.raises(ValueError):
         keysets.after(("known_from", "pk"), [datetime.date(2025, 1, 1)])
+
+
+def test_an_order_all_one_way_is_one_row_comparison():
+    from django.db.models import F, Value
+    from django.db.models.lookups import GreaterThan, LessThan
+
+    day = datetime.date(2025, 8, 30)
+    newest_first = keysets.after(("-known_from", "-pk"), [day, 7])
+    assert isinstance(newest_first, LessThan)
+    assert newest_first.lhs.source_expressions == [F("known_from"), F("pk")]
+    assert newest_first.rhs.source_expressions == [Value(day), Value(7)]
+    assert isinstance(keysets.after(("actor_name", "pk"), ["Ann", 3]), GreaterThan)
