@@ -64,16 +64,20 @@ def after(ordering: Sequence[str], values: Sequence):
     return Q(**{f"{first}__{'lte' if descending else 'gte'}": values[0]}) & functools.reduce(operator.or_, branches)
 
 
+def field_of(model, name: str):
+    """The model's field of this name in an order (``pk`` included), or None for an annotation."""
+    try:
+        return model._meta.pk if name == "pk" else model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
 def typed(model, ordering: Sequence[str], values: Sequence) -> list:
     """A cursor's values as the fields of ``ordering`` hold them (a day from its ISO text), an annotation's as they
     came; ``ValidationError`` for a value a field refuses or a whole number no database column holds."""
     result = []
     for (name, _), value in zip(terms(ordering), values, strict=True):
-        try:
-            field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-        except FieldDoesNotExist:
-            pass
-        else:
+        if (field := field_of(model, name)) is not None:
             value = field.to_python(value)
         if isinstance(value, int) and not -(2**63) <= value < 2**63:
             raise ValidationError("a whole number beyond 64 bits")

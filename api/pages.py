@@ -20,7 +20,6 @@ import threading
 from dataclasses import dataclass, replace
 from functools import partial
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, router
 from django.db.models import Count, Value
 from django.utils.functional import cached_property
@@ -111,18 +110,14 @@ class CompiledPage:
         return CompiledPage(self.model, replace(self.shape, ordering=ordering), self.values, typed=self.typed)
 
     def after(self, ordering: tuple[str, ...], position: list) -> CompiledPage:
-        """The rows after the one whose values of the fields of ``ordering`` are ``position`` (``api.keysets``)."""
+        """The rows after the one whose values of the fields of ``ordering`` are ``position`` (``api.keysets``),
+        typed as the ORM path types them (a bad one raises ValidationError there too). An annotation's value, or a
+        whole number beyond its column's range, is left to the ORM."""
+        position = keysets.typed(self.model, ordering, position)
         typed, values = self.typed, dict(self.values)
         for index, ((name, _), value) in enumerate(zip(keysets.terms(ordering), position, strict=True)):
-            try:
-                field = self.model._meta.pk if name == "pk" else self.model._meta.get_field(name)
-            except FieldDoesNotExist:  # an annotation: the ORM types its value
-                typed = False
-            else:
-                # The cursor's values come as text or numbers: typed as the ORM would type them (a bad one raises
-                # ValidationError there too). A whole number beyond the column's range is left to the ORM.
-                value = field.to_python(value)
-                typed = typed and type(value) in VARYING and _within_range(field, value, self.model)
+            field = keysets.field_of(self.model, name)
+            typed = typed and field is not None and type(value) in VARYING and _within_range(field, value, self.model)
             values[f"{POSITION} {index}"] = value
         return CompiledPage(self.model, replace(self.shape, lookup=tuple(ordering)), values, typed=typed)
 
